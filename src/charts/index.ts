@@ -1,0 +1,1 @@
+export { resolveChart, chartNames, registerChart } from './registry.js';

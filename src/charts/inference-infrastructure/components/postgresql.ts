@@ -1,0 +1,87 @@
+import type { K8sObject } from '../../../core/object.js';
+import { commonLabels } from '../../../render/labels.js';
+import type { RenderedObject } from '../../../render/types.js';
+import { synchronousApplies, type InfraConfig } from '../config.js';
+
+const API = 'postgresql.cnpg.io/v1';
+
+function stringParams(params: Record<string, string | number>): Record<string, string> {
+  return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)]));
+}
+
+/** CNPG Cluster plus PgBouncer Poolers. CNPG creates the -rw/-ro/-r Services and the -app Secret. */
+export function renderPostgresql(config: InfraConfig): RenderedObject[] {
+  const { values, names, release, namespace, chart } = config;
+  const pg = values.postgresql;
+  if (!pg.enabled) return [];
+  const c = pg.cluster;
+  const labels = commonLabels('postgresql', release, chart, 'database');
+
+  const postgresql: Record<string, unknown> = { parameters: stringParams(c.parameters) };
+  if (synchronousApplies(config)) {
+    postgresql.synchronous = { method: c.synchronous.method, number: c.synchronous.number, dataDurability: c.synchronous.dataDurability };
+  }
+  const storage: Record<string, unknown> = { size: c.storage.size };
+  if (c.storage.storageClass) storage.storageClass = c.storage.storageClass;
+  const affinity: Record<string, unknown> = {
+    enablePodAntiAffinity: c.affinity.enablePodAntiAffinity,
+    podAntiAffinityType: c.affinity.podAntiAffinityType,
+    topologyKey: c.affinity.topologyKey,
+  };
+  if (Object.keys(c.affinity.nodeSelector).length) affinity.nodeSelector = c.affinity.nodeSelector;
+  if (c.affinity.tolerations?.length) affinity.tolerations = c.affinity.tolerations;
+
+  const spec: Record<string, unknown> = {
+    instances: c.instances,
+    imageName: c.imageName,
+    primaryUpdateStrategy: 'unsupervised',
+    primaryUpdateMethod: c.instances > 1 ? 'switchover' : 'restart',
+    postgresql,
+    bootstrap: { initdb: { database: c.database, owner: c.owner } },
+    enableSuperuserAccess: c.enableSuperuserAccess,
+    storage,
+    resources: c.resources,
+    affinity,
+  };
+  if (values.global.imagePullSecrets.length) spec.imagePullSecrets = values.global.imagePullSecrets.map((name) => ({ name }));
+  if (c.enablePodMonitor) spec.monitoring = { enablePodMonitor: true };
+
+  const cluster: K8sObject = { apiVersion: API, kind: 'Cluster', metadata: { name: names.cluster, namespace, labels }, spec };
+  const out: RenderedObject[] = [{ object: cluster, group: 'postgresql', source: 'inference-infrastructure/postgresql', keepOnUninstall: true }];
+
+  pg.poolers.forEach((p, i) => {
+    const n = names.poolers[i];
+    const poolerLabels = commonLabels('postgresql-pooler', release, chart, 'pooler');
+    const pooler: K8sObject = {
+      apiVersion: API,
+      kind: 'Pooler',
+      metadata: { name: n.pooler, namespace, labels: poolerLabels },
+      spec: {
+        cluster: { name: names.cluster },
+        instances: p.instances,
+        type: p.type,
+        pgbouncer: { poolMode: p.poolMode, parameters: stringParams(p.parameters) },
+        template: {
+          metadata: { labels: { 'app.kubernetes.io/part-of': chart.name, 'app.kubernetes.io/instance': release } },
+          spec: { containers: [{ name: 'pgbouncer', resources: p.resources }] },
+        },
+      },
+    };
+    out.push({ object: pooler, group: 'pooler', source: 'inference-infrastructure/postgresql' });
+    if (n.service !== n.cnpgService) {
+      // CNPG names its Service after the Pooler; this one carries the documented name.
+      const service: K8sObject = {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: n.service, namespace, labels: poolerLabels },
+        spec: {
+          type: 'ClusterIP',
+          selector: { 'cnpg.io/poolerName': n.pooler },
+          ports: [{ name: 'pgbouncer', port: 5432, targetPort: 'pgbouncer', protocol: 'TCP' }],
+        },
+      };
+      out.push({ object: service, group: 'pooler', source: 'inference-infrastructure/postgresql' });
+    }
+  });
+  return out;
+}

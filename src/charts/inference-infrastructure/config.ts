@@ -1,0 +1,297 @@
+import { UserError } from '../../core/errors.js';
+import type { ChartInfo } from '../../render/types.js';
+import { expandRelease, RELEASE_PLACEHOLDER } from '../../render/release.js';
+import type { KeyPath } from '../../schema/validate.js';
+import type { InfrastructureValues } from './values.js';
+
+/**
+ * Values resolved for one release: every derived name computed once, every cross-component rule
+ * checked. Components read this, never raw values, so naming lives in one place.
+ */
+export interface InfraConfig {
+  release: string;
+  namespace: string;
+  chart: ChartInfo;
+  values: InfrastructureValues;
+  names: InfraNames;
+  database: DatabaseWiring;
+  cache: CacheWiring | undefined;
+  secrets: SecretWiring;
+  /** Secrets generated in the cluster, once, by the generator Job. */
+  generated: GeneratedSecret[];
+  sourceOf(path: KeyPath): string | undefined;
+  isUserSet(path: KeyPath): boolean;
+}
+
+export interface InfraNames {
+  cluster: string;
+  clusterRw: string;
+  appSecret: string;
+  /** Pooler objects, in values order; the first is the default one. */
+  poolers: { pooler: string; service: string; cnpgService: string; index: number }[];
+  valkeyService: string;
+  valkeyPrimary: string;
+  valkeyReplica: string;
+  valkeyAuthSecret: string;
+  valkeyConfig: string;
+  litellm: string;
+  litellmConfig: string;
+  litellmScripts: string;
+  migrationJob: string;
+  gatewayClass: string;
+  gateway: string;
+  envoyProxy: string;
+  secretGenerator: string;
+}
+
+export interface DatabaseWiring {
+  host: string;
+  directHost: string;
+  port: number;
+  name: string;
+  user: string;
+  passwordSecret: { name: string; key: string };
+  pgbouncer: boolean;
+  bundled: boolean;
+}
+
+export interface CacheWiring {
+  host: string;
+  port: number;
+  passwordSecret?: { name: string; key: string };
+  sentinel?: { host: string; port: number; masterName: string };
+  bundled: boolean;
+}
+
+export interface SecretWiring {
+  masterKey: { name: string; key: string };
+  saltKey: { name: string; key: string };
+  valkey: { name: string; key: string };
+}
+
+export interface GeneratedSecret {
+  name: string;
+  key: string;
+  /** 'sk-' for the LiteLLM master key, which must start with it. */
+  prefix: string;
+  bytes: number;
+  purpose: string;
+}
+
+function fail(path: string, sourceOf: (p: KeyPath) => string | undefined, message: string): never {
+  const src = sourceOf(path.split('.'));
+  throw new UserError(`key ${path}${src ? ` (from ${src})` : ''}: ${message}`);
+}
+
+export function resolveConfig(
+  release: string,
+  namespace: string,
+  values: InfrastructureValues,
+  chart: ChartInfo,
+  sourceOf: (path: KeyPath) => string | undefined,
+  isUserSet: (path: KeyPath) => boolean = () => false,
+): InfraConfig {
+  const x = (v: string) => expandRelease(v, release, namespace);
+  const pg = values.postgresql;
+  const vk = values.valkey;
+  const lp = values['litellm-proxy'];
+  const eg = values['networking-layer'].envoyGateway;
+
+  const cluster = `${release}-postgresql`;
+  const poolerNames = new Set<string>();
+  const poolers = pg.poolers.map((p, index) => {
+    if (poolerNames.has(p.name)) fail(`postgresql.poolers[${index}].name`, sourceOf, `pooler name ${JSON.stringify(p.name)} is used twice; give every pooler its own name.`);
+    poolerNames.add(p.name);
+    // The default pooler's CNPG name is "<release>-postgresql-pooler" so its pods carry
+    // cnpg.io/poolerName=<release>-postgresql-pooler (the selector the README's troubleshooting uses);
+    // a Service of our own gives it the documented name <release>-postgresql-pooler-<name>.
+    const pooler = index === 0 ? `${cluster}-pooler` : `${cluster}-pooler-${p.name}`;
+    return { pooler, cnpgService: pooler, service: `${cluster}-pooler-${p.name}`, index };
+  });
+
+  const names: InfraNames = {
+    cluster,
+    clusterRw: `${cluster}-rw`,
+    appSecret: `${cluster}-app`,
+    poolers,
+    valkeyService: `${release}-valkey`,
+    valkeyPrimary: `${release}-valkey-primary`,
+    valkeyReplica: `${release}-valkey-replica`,
+    valkeyAuthSecret: vk.auth.existingSecret || `${release}-valkey-auth`,
+    valkeyConfig: `${release}-valkey-config`,
+    litellm: `${release}-litellm-proxy`,
+    litellmConfig: `${release}-litellm-proxy-config`,
+    litellmScripts: `${release}-litellm-proxy-scripts`,
+    migrationJob: `${release}-litellm-proxy-migration`,
+    gatewayClass: x(eg.gatewayClassName),
+    gateway: x(eg.gatewayName),
+    envoyProxy: `${release}-envoy-proxy`,
+    secretGenerator: `${release}-generate-secrets`,
+  };
+
+  const database = resolveDatabase(values, names, x, sourceOf);
+  const cache = resolveCache(values, names, x, sourceOf);
+
+  const secrets: SecretWiring = {
+    masterKey: { name: lp.masterKey.existingSecret || `${names.litellm}-master-key`, key: lp.masterKey.existingSecretKey },
+    saltKey: { name: lp.saltKey.existingSecret || `${names.litellm}-salt-key`, key: lp.saltKey.existingSecretKey },
+    valkey: { name: names.valkeyAuthSecret, key: vk.auth.existingSecretKey },
+  };
+  const generated: GeneratedSecret[] = [];
+  if (lp.enabled && !lp.masterKey.existingSecret) {
+    generated.push({ ...secrets.masterKey, prefix: 'sk-', bytes: 32, purpose: 'LiteLLM master (admin) key' });
+  }
+  if (lp.enabled && !lp.saltKey.existingSecret) {
+    generated.push({ ...secrets.saltKey, prefix: '', bytes: 32, purpose: 'LiteLLM salt key (encrypts stored credentials; never rotated)' });
+  }
+  if (vk.enabled && !vk.auth.existingSecret) {
+    generated.push({ ...secrets.valkey, prefix: '', bytes: 32, purpose: 'Valkey password of the default user' });
+  }
+
+  const config: InfraConfig = { release, namespace, chart, values, names, database, cache, secrets, generated, sourceOf, isUserSet };
+  checkSynchronous(config);
+  checkCapacity(config);
+  checkNetworking(config);
+  return config;
+}
+
+function isDerived(value: string): boolean {
+  return value === '' || value.includes(RELEASE_PLACEHOLDER);
+}
+
+function resolveDatabase(
+  values: InfrastructureValues,
+  names: InfraNames,
+  x: (v: string) => string,
+  sourceOf: (p: KeyPath) => string | undefined,
+): DatabaseWiring {
+  const db = values['litellm-proxy'].database;
+  const bundled = values.postgresql.enabled;
+  if (values['litellm-proxy'].enabled && !bundled && isDerived(db.host)) {
+    fail('litellm-proxy.database.host', sourceOf, `postgresql.enabled is false, so LiteLLM needs your database: set litellm-proxy.database.host (and passwordSecretName) to your external PostgreSQL, as in the README's values-external-db.yaml.`);
+  }
+  if (values['litellm-proxy'].enabled && !bundled && isDerived(db.passwordSecretName)) {
+    fail('litellm-proxy.database.passwordSecretName', sourceOf, `postgresql.enabled is false, so there is no CNPG app Secret: set litellm-proxy.database.passwordSecretName to the Secret holding your database password.`);
+  }
+  const derivedHost = isDerived(db.host) && bundled;
+  const host = derivedHost ? names.poolers[0]?.service ?? names.clusterRw : x(db.host);
+  // Without a pooler LiteLLM talks to the primary directly and Prisma may keep prepared statements.
+  const pgbouncer = derivedHost && !names.poolers.length ? false : db.pgbouncer;
+  const viaBundledPooler = bundled && names.poolers.some((p) => p.service === host);
+  const directHost = db.directHost ? x(db.directHost) : bundled && (viaBundledPooler || host === names.clusterRw) ? names.clusterRw : host;
+  return {
+    host,
+    directHost,
+    port: db.port,
+    name: db.name,
+    user: db.user,
+    passwordSecret: { name: x(db.passwordSecretName), key: db.passwordSecretKey },
+    pgbouncer,
+    bundled,
+  };
+}
+
+function resolveCache(
+  values: InfrastructureValues,
+  names: InfraNames,
+  x: (v: string) => string,
+  sourceOf: (p: KeyPath) => string | undefined,
+): CacheWiring | undefined {
+  const c = values['litellm-proxy'].cache;
+  if (!c.enabled || !values['litellm-proxy'].enabled) return undefined;
+  const bundled = values.valkey.enabled;
+  const sentinel = c.sentinel.enabled
+    ? { host: c.sentinel.host, port: c.sentinel.port, masterName: c.sentinel.masterName || c.sentinel.serviceName || 'mymaster' }
+    : undefined;
+  if (sentinel && !sentinel.host) {
+    fail('litellm-proxy.cache.sentinel.host', sourceOf, 'Sentinel is enabled but no Sentinel host is set: set litellm-proxy.cache.sentinel.host (e.g. my-sentinel.cache.svc.cluster.local).');
+  }
+  if (!bundled && !sentinel && isDerived(c.host)) {
+    fail('litellm-proxy.cache.host', sourceOf, 'valkey.enabled is false, so LiteLLM needs your Valkey/Redis: set litellm-proxy.cache.host (or enable sentinel), or set litellm-proxy.cache.enabled=false.');
+  }
+  let passwordSecret: { name: string; key: string } | undefined;
+  if (c.passwordSecretName) {
+    // The default follows the bundled Valkey's Secret, including a user-supplied existingSecret.
+    const derived = isDerived(c.passwordSecretName) && bundled;
+    passwordSecret = derived
+      ? { name: names.valkeyAuthSecret, key: values.valkey.auth.existingSecret ? values.valkey.auth.existingSecretKey : c.passwordSecretKey }
+      : { name: x(c.passwordSecretName), key: c.passwordSecretKey };
+    if (!bundled && isDerived(c.passwordSecretName)) {
+      fail('litellm-proxy.cache.passwordSecretName', sourceOf, 'valkey.enabled is false, so there is no generated Valkey Secret: set litellm-proxy.cache.passwordSecretName to your Secret, or "" for a server without a password.');
+    }
+  }
+  return { host: x(c.host), port: c.port, passwordSecret, sentinel, bundled };
+}
+
+function checkSynchronous(config: InfraConfig): void {
+  const { cluster } = config.values.postgresql;
+  const sync = cluster.synchronous;
+  const explicit = config.isUserSet(['postgresql', 'cluster', 'synchronous', 'number']);
+  if (config.values.postgresql.enabled && sync.enabled && explicit && sync.number >= cluster.instances) {
+    fail('postgresql.cluster.synchronous.number', config.sourceOf, `${sync.number} synchronous standbys need at least ${sync.number + 1} instances, but postgresql.cluster.instances is ${cluster.instances}. Lower the number, raise instances, or set synchronous.enabled=false.`);
+  }
+}
+
+/** Renders only when the cluster has standbys to wait for (CNPG rejects number >= instances). */
+export function synchronousApplies(config: InfraConfig): boolean {
+  const { cluster } = config.values.postgresql;
+  return cluster.synchronous.enabled && cluster.instances > cluster.synchronous.number;
+}
+
+function intParam(params: Record<string, string | number>, key: string, fallback: number): number {
+  const raw = params[key];
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  return Number.isFinite(n) ? n : fallback;
+}
+
+/**
+ * Refuses pool sizes that cannot work: LiteLLM's maximum clients must fit what the pooler accepts,
+ * and the poolers' server connections must fit PostgreSQL's max_connections.
+ */
+function checkCapacity(config: InfraConfig): void {
+  const { values, names, database } = config;
+  if (!values.postgresql.enabled || !values['litellm-proxy'].enabled) return;
+  const lp = values['litellm-proxy'];
+  const poolerIndex = names.poolers.findIndex((p) => p.service === database.host);
+  const pods = lp.autoscaling.enabled ? lp.autoscaling.maxReplicas : lp.replicaCount;
+  const clients = pods * lp.numWorkers * lp.database.connectionPoolLimit;
+  if (poolerIndex >= 0) {
+    const p = values.postgresql.poolers[poolerIndex];
+    const maxClient = intParam(p.parameters, 'max_client_conn', 100);
+    const accepted = p.instances * maxClient;
+    if (clients > accepted) {
+      const podsKey = lp.autoscaling.enabled ? 'autoscaling.maxReplicas' : 'replicaCount';
+      throw new UserError(
+        `LiteLLM can open more database connections than pooler ${names.poolers[poolerIndex].service} accepts: ${pods} pods (litellm-proxy.${podsKey}) x ${lp.numWorkers} workers (numWorkers) x ${lp.database.connectionPoolLimit} (database.connectionPoolLimit) = ${clients} clients, but ${p.instances} pooler instances x max_client_conn ${maxClient} = ${accepted}. Raise postgresql.poolers[${poolerIndex}].parameters.max_client_conn or instances, or lower the LiteLLM side.`,
+      );
+    }
+  }
+  const params = values.postgresql.cluster.parameters;
+  const maxConnections = intParam(params, 'max_connections', 100);
+  const reserved = intParam(params, 'superuser_reserved_connections', 3);
+  // The operator's instance manager, monitoring and the migration Job connect directly.
+  const headroom = 10;
+  let server = 0;
+  const parts: string[] = [];
+  values.postgresql.poolers.forEach((p, i) => {
+    const perDb = intParam(p.parameters, 'default_pool_size', 20) + intParam(p.parameters, 'reserve_pool_size', 0);
+    const maxDb = intParam(p.parameters, 'max_db_connections', 0);
+    const perInstance = maxDb > 0 ? Math.min(perDb, maxDb) : perDb;
+    server += p.instances * perInstance;
+    parts.push(`${p.instances} x ${perInstance} (postgresql.poolers[${i}])`);
+  });
+  const available = maxConnections - reserved - headroom;
+  if (server > available) {
+    throw new UserError(
+      `PgBouncer poolers can open more server connections than PostgreSQL allows: ${parts.join(' + ')} = ${server} (instances x default_pool_size+reserve_pool_size), but max_connections ${maxConnections} - ${reserved} superuser_reserved_connections - ${headroom} kept for the operator and migrations = ${available}. Raise postgresql.cluster.parameters.max_connections or lower the poolers' default_pool_size.`,
+    );
+  }
+}
+
+function checkNetworking(config: InfraConfig): void {
+  const eg = config.values['networking-layer'].envoyGateway;
+  if (config.values['networking-layer'].enabled && eg.enabled && eg.tls.enabled && !eg.tls.secretName) {
+    fail('networking-layer.envoyGateway.tls.secretName', config.sourceOf, 'TLS is enabled but no certificate Secret is named: set networking-layer.envoyGateway.tls.secretName to a kubernetes.io/tls Secret in the release namespace.');
+  }
+}

@@ -1,0 +1,31 @@
+import { template } from '../../actions/template.js';
+import { resolveChart } from '../../charts/index.js';
+import { flagString, type CommandSpec } from '../args.js';
+import { namespaceFlag, namespaceFrom, valueFlags, valueOptionsFrom } from '../common-flags.js';
+
+export const templateCommand: CommandSpec = {
+  path: ['template'],
+  summary: 'Render a chart to Kubernetes YAML locally, without contacting a cluster.',
+  positionals: [
+    { name: 'RELEASE', description: 'Release name; prefixes every object name' },
+    { name: 'CHART', description: 'Chart directory (./charts/inference-infrastructure) or chart name' },
+  ],
+  flags: [namespaceFlag, ...valueFlags, { name: 'output-dir', type: 'string', valueName: 'DIR', description: 'Write one file per object into DIR instead of stdout' }],
+  examples: [
+    'inferctl template infra ./charts/inference-infrastructure',
+    'inferctl template infra ./charts/inference-infrastructure -f values-external-db.yaml',
+    'inferctl template platform inference-infrastructure -n llm --output-dir ./rendered',
+  ],
+  run(args) {
+    const [release, chartRef] = args.positionals;
+    const outputDir = flagString(args, 'output-dir');
+    const result = template(
+      { chart: resolveChart(chartRef), release, namespace: namespaceFrom(args), valueOptions: valueOptionsFrom(args) },
+      outputDir,
+    );
+    for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
+    if (result.yaml !== undefined) process.stdout.write(result.yaml);
+    else process.stderr.write(`wrote ${result.files!.length} files to ${outputDir}\n`);
+    return 0;
+  },
+};

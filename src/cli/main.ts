@@ -1,0 +1,66 @@
+import { isUserError } from '../core/errors.js';
+import { helpText, parseArgs, type CommandSpec } from './args.js';
+import { VERSION } from '../version.js';
+
+/** Each entry loads its command module only when used, so `template` does not pay for `lint`. */
+const COMMANDS: { path: string[]; summary: string; load: () => Promise<CommandSpec> }[] = [
+  { path: ['template'], summary: 'Render a chart to YAML locally', load: async () => (await import('./commands/template.js')).templateCommand },
+  { path: ['lint'], summary: 'Render and validate against Kubernetes and upstream CRD schemas', load: async () => (await import('./commands/lint.js')).lintCommand },
+  { path: ['show', 'values'], summary: "Print the chart's documented default values", load: async () => (await import('./commands/show.js')).showValuesCommand },
+  { path: ['show', 'schema'], summary: "Print the JSON Schema of the chart's values", load: async () => (await import('./commands/show.js')).showSchemaCommand },
+  { path: ['show', 'chart'], summary: "Print the chart's metadata", load: async () => (await import('./commands/show.js')).showChartCommand },
+];
+
+export function registerCommand(path: string[], summary: string, load: () => Promise<CommandSpec>): void {
+  COMMANDS.push({ path, summary, load });
+}
+
+function topHelp(): string {
+  const lines = [
+    `inferctl ${VERSION}: deploy an LLM inference platform (CNPG, Valkey, Envoy Gateway, Knative, KServe, LiteLLM) on Kubernetes.`,
+    '',
+    'Usage:\n  inferctl COMMAND [args] [flags]',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.path.join(' ').padEnd(16)}${c.summary}`),
+    '',
+    'Run "inferctl COMMAND --help" for the flags of a command.',
+  ];
+  return lines.join('\n') + '\n';
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+      process.stdout.write(topHelp());
+      return 0;
+    }
+    if (argv[0] === '--version' || argv[0] === 'version') {
+      process.stdout.write(`inferctl ${VERSION}\n`);
+      return 0;
+    }
+    const entry = COMMANDS.filter((c) => c.path.every((p, i) => argv[i] === p)).sort((a, b) => b.path.length - a.path.length)[0];
+    if (!entry) {
+      const group = COMMANDS.filter((c) => c.path[0] === argv[0]);
+      const hint = group.length ? ` Did you mean: ${group.map((c) => `inferctl ${c.path.join(' ')}`).join(', ')}?` : '';
+      process.stderr.write(`Error: unknown command "${argv.slice(0, 2).join(' ')}".${hint} Run "inferctl --help" for the list of commands.\n`);
+      return 1;
+    }
+    const spec = await entry.load();
+    const rest = argv.slice(entry.path.length);
+    if (rest.includes('--help') || rest.includes('-h')) {
+      process.stdout.write(helpText(spec));
+      return 0;
+    }
+    return await spec.run(parseArgs(spec, rest));
+  } catch (err) {
+    if (isUserError(err)) {
+      process.stderr.write(`Error: ${err.message}\n`);
+      return err.exitCode;
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`Error: unexpected failure: ${message}\nThis is a bug in inferctl; set INFERCTL_DEBUG=1 for details and please report it.\n`);
+    if (process.env.INFERCTL_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+    return 70;
+  }
+}

@@ -1,0 +1,155 @@
+import { UserError } from '../core/errors.js';
+import { isPlainObject } from '../core/object.js';
+import type { SchemaNode } from './dsl.js';
+
+export type KeyPath = readonly (string | number)[];
+
+export interface SchemaIssue {
+  path: KeyPath;
+  message: string;
+}
+
+/** `litellm-proxy.cache.sentinel.port`, `postgresql.poolers[0].instances` */
+export function formatPath(path: KeyPath): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out ? `.${part}` : part;
+  }
+  return out || '(root)';
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (isPlainObject(value)) return 'a map';
+  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+export function validateAgainst(node: SchemaNode, value: unknown, path: KeyPath = []): SchemaIssue[] {
+  const issues: SchemaIssue[] = [];
+  const fail = (message: string) => issues.push({ path, message });
+  switch (node.type) {
+    case 'string':
+      if (value === null && node.nullable) break;
+      if (typeof value !== 'string') {
+        fail(`expected a string, got ${describeValue(value)}` + (typeof value === 'number' || typeof value === 'boolean' ? ' (quote it in YAML, or use --set-string)' : ''));
+      } else if (node.enum && !node.enum.includes(value)) {
+        fail(`must be one of ${node.enum.map((e) => JSON.stringify(e)).join(', ')}, got ${JSON.stringify(value)}${hint(value, node.enum)}`);
+      } else if (node.pattern && value !== '' && !new RegExp(node.pattern).test(value)) {
+        fail(`${JSON.stringify(value)} is not valid: ${node.patternHint ?? `must match ${node.pattern}`}`);
+      }
+      break;
+    case 'integer':
+      if (typeof value !== 'number' || !Number.isInteger(value)) {
+        fail(`expected an integer, got ${describeValue(value)}`);
+      } else if (node.minimum !== undefined && value < node.minimum) {
+        fail(`must be at least ${node.minimum}, got ${value}`);
+      } else if (node.maximum !== undefined && value > node.maximum) {
+        fail(`must be at most ${node.maximum}, got ${value}`);
+      }
+      break;
+    case 'boolean':
+      if (typeof value !== 'boolean') fail(`expected true or false, got ${describeValue(value)}`);
+      break;
+    case 'scalar':
+      if (typeof value !== 'string' && typeof value !== 'number') fail(`expected a string or number, got ${describeValue(value)}`);
+      break;
+    case 'any':
+      if (node.shape === 'object' && value !== null && !isPlainObject(value)) fail(`expected a map, got ${describeValue(value)}`);
+      if (node.shape === 'array' && value !== null && !Array.isArray(value)) fail(`expected a list, got ${describeValue(value)}`);
+      break;
+    case 'array':
+      if (!Array.isArray(value)) {
+        fail(`expected a list, got ${describeValue(value)}`);
+        break;
+      }
+      value.forEach((item, i) => issues.push(...validateAgainst(node.items, item, [...path, i])));
+      break;
+    case 'map':
+      if (!isPlainObject(value)) {
+        fail(`expected a map, got ${describeValue(value)}`);
+        break;
+      }
+      for (const [key, child] of Object.entries(value)) issues.push(...validateAgainst(node.values, child, [...path, key]));
+      break;
+    case 'object': {
+      if (!isPlainObject(value)) {
+        fail(`expected a map, got ${describeValue(value)}`);
+        break;
+      }
+      const known = Object.keys(node.properties);
+      for (const [key, child] of Object.entries(value)) {
+        const childNode = node.properties[key];
+        if (!childNode) {
+          issues.push({ path: [...path, key], message: `is not a known key${hint(key, known)}` });
+          continue;
+        }
+        issues.push(...validateAgainst(childNode, child, [...path, key]));
+      }
+      for (const [key, childNode] of Object.entries(node.properties)) {
+        if (!(key in value) && childNode.default === undefined && childNode.type !== 'object') {
+          issues.push({ path: [...path, key], message: `is required${path.some((p) => typeof p === 'number') ? ' (a --set on a list element replaces the whole list, as in Helm: set every key of the element, or use a values file)' : ''}` });
+        }
+      }
+      break;
+    }
+  }
+  return issues;
+}
+
+function hint(word: string, candidates: readonly string[]): string {
+  const match = closest(word, candidates);
+  if (match) return `; did you mean "${match}"?`;
+  if (candidates.length > 0 && candidates.length <= 12) return ` (known keys: ${candidates.join(', ')})`;
+  return '';
+}
+
+/** The nearest candidate by edit distance, ignoring case and separators, when it is plausibly a typo. */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  const norm = (s: string) => s.toLowerCase().replace(/[-_.]/g, '');
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const d = norm(word) === norm(candidate) ? 0 : editDistance(word.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  const limit = Math.max(2, Math.floor(word.length / 4));
+  return bestDistance <= limit ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length];
+}
+
+/** Raises one UserError listing every problem, each naming its key path and where the value came from. */
+export function assertValid(
+  node: SchemaNode,
+  value: unknown,
+  chart: string,
+  sourceOf: (path: KeyPath) => string | undefined,
+): void {
+  const issues = validateAgainst(node, value);
+  if (issues.length === 0) return;
+  const lines = issues.map((issue) => {
+    const source = sourceOf(issue.path);
+    return `key ${formatPath(issue.path)}${source ? ` (from ${source})` : ' (chart default)'} ${issue.message}.`;
+  });
+  const intro = issues.length === 1 ? `invalid values for chart ${chart}: ` : `invalid values for chart ${chart} (${issues.length} problems):\n  - `;
+  const outro = `\nRun "inferctl show values ${chart}" to see every key with its default.`;
+  throw new UserError(intro + lines.join('\n  - ') + outro);
+}
