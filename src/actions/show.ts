@@ -6,7 +6,7 @@ export function showValues(chart: ChartDefinition): string {
   const { name, version, description } = chart.info;
   return documentedValues(
     chart.values,
-    `Default values of ${name} ${version}: ${description}\nValues containing {{ .Release.Name }} follow the release name.\nEditor completion: # yaml-language-server: $schema=values.schema.json (from "inferctl show schema ${name}")`,
+    `yaml-language-server: $schema=values.schema.json\nDefault values of ${name} ${version}: ${description}\nValues containing {{ .Release.Name }} follow the release name. The schema for editor completion: inferctl show schema ${name}`,
   );
 }
 

@@ -1,4 +1,4 @@
-import { stringify } from 'yaml';
+import { emitYaml } from './yaml-emit.js';
 import type { K8sObject } from '../core/object.js';
 import { isPlainObject } from '../core/object.js';
 
@@ -24,7 +24,7 @@ export function canonicalObject(obj: K8sObject): K8sObject {
  * long strings are never folded, and the same object always prints the same bytes.
  */
 export function toYaml(value: unknown): string {
-  return stringify(value, { version: '1.1', lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false });
+  return emitYaml(value);
 }
 
 export function toYamlStream(docs: { object: K8sObject; source?: string }[]): string {

@@ -147,7 +147,8 @@ export function assertValid(
   if (issues.length === 0) return;
   const lines = issues.map((issue) => {
     const source = sourceOf(issue.path);
-    return `key ${formatPath(issue.path)}${source ? ` (from ${source})` : ' (chart default)'} ${issue.message}.`;
+    const end = /[.?!)]$/.test(issue.message) ? '' : '.';
+    return `key ${formatPath(issue.path)}${source ? ` (from ${source})` : ' (chart default)'} ${issue.message}${end}`;
   });
   const intro = issues.length === 1 ? `invalid values for chart ${chart}: ` : `invalid values for chart ${chart} (${issues.length} problems):\n  - `;
   const outro = `\nRun "inferctl show values ${chart}" to see every key with its default.`;
