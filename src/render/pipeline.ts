@@ -7,7 +7,7 @@ import { coalesceValues } from '../values/coalesce.js';
 import { mergeValueOptions, type ValueOptions } from '../values/options.js';
 import { groupDepths, sortObjects } from './order.js';
 import { assertNamespaceName, assertReleaseName } from './release.js';
-import type { ChartDefinition, RenderResult, RenderedObject } from './types.js';
+import type { ChartDefinition, ReleaseLookup, RenderResult, RenderedObject } from './types.js';
 
 export const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
 
@@ -18,6 +18,7 @@ export interface RenderRequest {
   valueOptions: ValueOptions;
   readFile?: (path: string) => string;
   manifestsDir?: string;
+  releases?: ReleaseLookup;
 }
 
 export interface RenderedRelease {
@@ -68,6 +69,7 @@ export function renderWithValues(
     sourceOf,
     isUserSet: (path) => lookup(userValues, path) !== undefined,
     manifestsDir: req.manifestsDir,
+    releases: req.releases,
   });
   checkUniqueObjects(result.objects);
   const depths = groupDepths(result.groups);

@@ -48,7 +48,21 @@ export interface RenderResult {
   provided: ProvidedRef[];
   /** Facts another release may read from this one's record (e.g. the Gateway and LiteLLM Service). */
   exports: Record<string, string>;
+  /** Objects (Jobs) `uninstall` applies and waits for before deleting the release, then deletes. */
+  uninstallHooks?: RenderedObject[];
 }
+
+/** What another release published in its record; see RenderResult.exports. */
+export interface ReleaseExports {
+  release: string;
+  namespace: string;
+  chart: string;
+  status: string;
+  exports: Record<string, string>;
+}
+
+/** Finds another release's record. install/upgrade read the cluster; template has none (undefined). */
+export type ReleaseLookup = (release: string, namespace: string) => ReleaseExports | undefined;
 
 export interface RenderContext<V> {
   release: string;
@@ -60,6 +74,8 @@ export interface RenderContext<V> {
   isUserSet(path: KeyPath): boolean;
   /** Directory of upstream release manifests (operators chart); undefined uses the bundled default. */
   manifestsDir?: string;
+  /** Other releases' records, when the verb could read the cluster; undefined under `template`. */
+  releases?: ReleaseLookup;
 }
 
 export interface ChartInfo {
