@@ -9,6 +9,13 @@ const COMMANDS: { path: string[]; summary: string; load: () => Promise<CommandSp
   { path: ['show', 'values'], summary: "Print the chart's documented default values", load: async () => (await import('./commands/show.js')).showValuesCommand },
   { path: ['show', 'schema'], summary: "Print the JSON Schema of the chart's values", load: async () => (await import('./commands/show.js')).showSchemaCommand },
   { path: ['show', 'chart'], summary: "Print the chart's metadata", load: async () => (await import('./commands/show.js')).showChartCommand },
+  { path: ['install'], summary: 'Install a chart in dependency order and wait until ready', load: async () => (await import('./commands/install.js')).installCommand },
+  { path: ['upgrade'], summary: 'Upgrade a release; prune what left; keep secrets', load: async () => (await import('./commands/install.js')).upgradeCommand },
+  { path: ['uninstall'], summary: 'Remove a release, keeping data unless --purge', load: async () => (await import('./commands/uninstall.js')).uninstallCommand },
+  { path: ['status'], summary: 'Show a release and the readiness of its objects', load: async () => (await import('./commands/status.js')).statusCommand },
+  { path: ['list'], summary: 'List releases', load: async () => (await import('./commands/status.js')).listCommand },
+  { path: ['diff'], summary: 'Show what an upgrade would change (server-side dry run)', load: async () => (await import('./commands/diff.js')).diffCommand },
+  { path: ['rollback'], summary: 'Re-apply a recorded revision', load: async () => (await import('./commands/rollback.js')).rollbackCommand },
 ];
 
 export function registerCommand(path: string[], summary: string, load: () => Promise<CommandSpec>): void {

@@ -72,6 +72,7 @@ export function renderWithValues(
     releases: req.releases,
   });
   checkUniqueObjects(result.objects);
+  result.provided.push({ kind: 'Namespace', name: req.namespace, by: 'the release namespace (created by the user or install --create-namespace)' });
   const depths = groupDepths(result.groups);
   const objects = sortObjects(result.objects, result.groups).map((r) => withWave(r, depths.get(r.group) ?? 0));
   return { userValues, values, result, objects, warnings: coalesced.warnings };

@@ -50,6 +50,16 @@ export interface RenderResult {
   exports: Record<string, string>;
   /** Objects (Jobs) `uninstall` applies and waits for before deleting the release, then deletes. */
   uninstallHooks?: RenderedObject[];
+  /** What `uninstall --purge` deletes beyond the inventory: data the operators created (PVCs), generated Secrets. */
+  purge?: PurgeSelector[];
+}
+
+export interface PurgeSelector {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  labelSelector: string;
+  what: string;
 }
 
 /** What another release published in its record; see RenderResult.exports. */

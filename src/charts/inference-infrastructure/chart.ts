@@ -81,6 +81,15 @@ function exportsOf(config: InfraConfig): Record<string, string> {
   return out;
 }
 
+/** Data and credentials that outlive an uninstall unless --purge. */
+function purgeSelectors(config: InfraConfig) {
+  const { namespace, release, names } = config;
+  return [
+    { apiVersion: 'v1', kind: 'Secret', namespace, labelSelector: `inferctl.io/generated=true,app.kubernetes.io/instance=${release}`, what: 'generated Secrets (master key, salt key, Valkey password)' },
+    { apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace, labelSelector: `cnpg.io/cluster=${names.cluster}`, what: 'PostgreSQL volumes' },
+  ];
+}
+
 export const inferenceInfrastructure: ChartDefinition<InfrastructureValues> = {
   info: {
     name: 'inference-infrastructure',
@@ -111,6 +120,6 @@ export const inferenceInfrastructure: ChartDefinition<InfrastructureValues> = {
         return resolveDeps(byName.get(d)?.dependsOn ?? [], seen);
       });
     const kept = allGroups.filter((g) => used.has(g.name)).map((g) => ({ ...g, dependsOn: [...new Set(resolveDeps(g.dependsOn))] }));
-    return { objects, groups: kept, provided: provided(config), exports: exportsOf(config) };
+    return { objects, groups: kept, provided: provided(config), exports: exportsOf(config), purge: purgeSelectors(config) };
   },
 };

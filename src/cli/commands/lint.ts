@@ -1,2 +1,30 @@
-import type { CommandSpec } from '../args.js';
-export const lintCommand: CommandSpec = { path: ['lint'], summary: 'placeholder', positionals: [], flags: [], run: () => 0 };
+import { lint } from '../../actions/lint.js';
+import { resolveChart } from '../../charts/index.js';
+import { flagList, flagString, type CommandSpec } from '../args.js';
+import { namespaceFlag, namespaceFrom, valueFlags, valueOptionsFrom } from '../common-flags.js';
+
+export const lintCommand: CommandSpec = {
+  path: ['lint'],
+  summary: 'Render a chart and validate every object against Kubernetes and the upstream CRD schemas.',
+  positionals: [
+    { name: 'RELEASE', description: 'Release name' },
+    { name: 'CHART', description: 'Chart directory or chart name' },
+  ],
+  flags: [
+    namespaceFlag,
+    ...valueFlags,
+    { name: 'crds', type: 'list', valueName: 'DIR', description: 'CRD files or directories (CRDs or install manifests); default: the pinned upstream CRDs' },
+    { name: 'manifests-dir', type: 'string', valueName: 'DIR', description: 'Upstream release manifests (inference-operators)' },
+  ],
+  examples: ['inferctl lint infra ./charts/inference-infrastructure', 'inferctl lint infra inference-infrastructure -f values-external-db.yaml --crds ../shared/upstream/crds'],
+  async run(args) {
+    const [release, chartRef] = args.positionals;
+    const { report, warnings } = await lint(
+      { chart: resolveChart(chartRef), release, namespace: namespaceFrom(args), valueOptions: valueOptionsFrom(args), manifestsDir: flagString(args, 'manifests-dir') },
+      flagList(args, 'crds'),
+    );
+    for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
+    process.stdout.write(report.summary() + (report.summary().endsWith('\n') ? '' : '\n'));
+    return report.ok ? 0 : 1;
+  },
+};

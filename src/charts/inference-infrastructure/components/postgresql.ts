@@ -1,5 +1,6 @@
 import type { K8sObject } from '../../../core/object.js';
 import { commonLabels } from '../../../render/labels.js';
+import { restrictedContainerSecurityContext } from '../../../render/security.js';
 import type { RenderedObject } from '../../../render/types.js';
 import { synchronousApplies, type InfraConfig } from '../config.js';
 
@@ -63,7 +64,12 @@ export function renderPostgresql(config: InfraConfig): RenderedObject[] {
         pgbouncer: { poolMode: p.poolMode, parameters: stringParams(p.parameters) },
         template: {
           metadata: { labels: { 'app.kubernetes.io/part-of': chart.name, 'app.kubernetes.io/instance': release } },
-          spec: { containers: [{ name: 'pgbouncer', resources: p.resources }] },
+          // CNPG enforces this same restricted context on pooler pods (uid 998, gid 996); stating it keeps
+          // the render checkable against the "restricted" Pod Security Standard on its own.
+          spec: {
+            securityContext: { runAsNonRoot: true, runAsUser: 998, runAsGroup: 996, seccompProfile: { type: 'RuntimeDefault' } },
+            containers: [{ name: 'pgbouncer', resources: p.resources, securityContext: { ...restrictedContainerSecurityContext(true), runAsNonRoot: true } }],
+          },
         },
       },
     };

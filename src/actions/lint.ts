@@ -1,0 +1,23 @@
+import type { RenderRequest } from '../render/pipeline.js';
+import { renderRelease } from '../render/pipeline.js';
+import type { ValidationReport } from '../validate/index.js';
+
+export interface LintResult {
+  report: ValidationReport;
+  warnings: string[];
+}
+
+/**
+ * Renders as `template` does, then validates every object: built-in kinds against the Kubernetes
+ * OpenAPI schema, custom resources against the upstream CRDs (unknown fields rejected, CEL rules
+ * evaluated), names and labels, references, and the "restricted" Pod Security Standard.
+ */
+export async function lint(req: RenderRequest, crdDirs?: string[]): Promise<LintResult> {
+  const rendered = renderRelease(req);
+  const { validateRender } = await import('../validate/index.js');
+  const report = validateRender(
+    rendered.objects.map((o) => o.object),
+    { provided: rendered.result.provided, crdDirs: crdDirs?.length ? crdDirs : undefined },
+  );
+  return { report, warnings: rendered.warnings };
+}

@@ -1,0 +1,42 @@
+import { UserError } from '../core/errors.js';
+import type { ActionContext, WaitOptions } from './context.js';
+import { deploy, objectsFromRecord, type DeployResult } from './deploy.js';
+
+export interface RollbackRequest {
+  name: string;
+  namespace: string;
+  /** Defaults to the revision before the current one. */
+  revision?: number;
+  force: boolean;
+  wait: WaitOptions;
+}
+
+/** Re-applies exactly the manifest a recorded revision applied, as a new revision (Helm semantics). */
+export async function rollback(ctx: ActionContext, req: RollbackRequest): Promise<DeployResult> {
+  const history = await ctx.store.history(req.name, req.namespace);
+  const current = await ctx.store.current(req.name, req.namespace);
+  if (!current || !history.length) throw new UserError(`release "${req.name}" not found in namespace "${req.namespace}".`);
+  const target = req.revision ?? history.filter((r) => r.revision < current.revision).pop()?.revision;
+  const record = target === undefined ? undefined : history.find((r) => r.revision === target);
+  if (!record) {
+    const available = history.map((r) => r.revision).join(', ');
+    throw new UserError(`release "${req.name}" has no revision ${target ?? '(none before the current one)'} to roll back to; recorded revisions: ${available}. "inferctl status ${req.name} --history" lists them.`);
+  }
+  return deploy(ctx, {
+    name: req.name,
+    namespace: req.namespace,
+    chart: record.chart,
+    userValues: record.userValues,
+    objects: objectsFromRecord(record),
+    groups: record.groups,
+    exports: record.exports,
+    uninstallHooks: record.uninstallHooks ? objectsFromRecord({ ...record, manifest: record.uninstallHooks }) : undefined,
+    purge: record.purge,
+    previous: current,
+    description: `Rollback to ${record.revision}`,
+    pendingStatus: 'pending-rollback',
+    force: req.force,
+    dryRun: false,
+    wait: req.wait,
+  });
+}
