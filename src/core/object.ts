@@ -45,3 +45,8 @@ export function describeObject(obj: Pick<K8sObject, 'kind' | 'metadata'>): strin
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/** Code-point order: the same on every machine and locale, so output order never depends on ICU. */
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,3 +1,4 @@
+import { compareStrings } from '../core/object.js';
 import type { K8sObject } from '../core/object.js';
 import { isNotFound, type KubeClient } from '../kube/types.js';
 import {
@@ -43,7 +44,7 @@ export class ReleaseStore {
   async list(namespace?: string): Promise<ReleaseRecord[]> {
     const secrets = await this.kube.list({ apiVersion: 'v1', kind: 'Secret', namespace, labelSelector: `${OWNER_LABEL}=${OWNER},inferctl.io/record=current` });
     const records = await Promise.all(secrets.map((s) => this.read(s)));
-    return records.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+    return records.sort((a, b) => compareStrings(a.namespace, b.namespace) || compareStrings(a.name, b.name));
   }
 
   /** Writes the revision and makes it current (the ApplySet parent is updated in place). */

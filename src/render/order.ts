@@ -1,4 +1,5 @@
 import { UserError } from '../core/errors.js';
+import { compareStrings } from '../core/object.js';
 import type { GroupSpec, RenderedObject } from './types.js';
 
 /** Kinds that others depend on come first inside a group (Helm's install order, CRs last). */
@@ -55,9 +56,9 @@ export function sortObjects(objects: RenderedObject[], groups: GroupSpec[]): Ren
     if (ga !== gb) return ga - gb;
     const ka = kindRank(a.object.kind) - kindRank(b.object.kind);
     if (ka !== 0) return ka;
-    const kindCmp = a.object.kind.localeCompare(b.object.kind);
+    const kindCmp = compareStrings(a.object.kind, b.object.kind);
     if (kindCmp !== 0) return kindCmp;
-    const nsCmp = (a.object.metadata.namespace ?? '').localeCompare(b.object.metadata.namespace ?? '');
-    return nsCmp !== 0 ? nsCmp : a.object.metadata.name.localeCompare(b.object.metadata.name);
+    const nsCmp = compareStrings(a.object.metadata.namespace ?? '', b.object.metadata.namespace ?? '');
+    return nsCmp !== 0 ? nsCmp : compareStrings(a.object.metadata.name, b.object.metadata.name);
   });
 }
