@@ -1,7 +1,7 @@
 import { describeObject, isPlainObject, type K8sObject } from '../core/object.js';
 import { FIELD_MANAGER } from '../apply/engine.js';
 import { refOf } from '../kube/types.js';
-import { entryKey } from '../release/record.js';
+import { applySetId, APPLYSET_PART_OF, entryKey, parentSecretName } from '../release/record.js';
 import { renderRelease } from '../render/pipeline.js';
 import { canonicalObject, toYaml } from '../render/yaml-output.js';
 import type { ActionContext } from './context.js';
@@ -20,7 +20,10 @@ const NOISE = ['managedFields', 'resourceVersion', 'uid', 'creationTimestamp', '
 export async function diff(ctx: ActionContext, req: Pick<InstallRequest, 'name' | 'namespace' | 'chart' | 'valueOptions' | 'readFile' | 'manifestsDir' | 'force'>): Promise<ObjectDiff[]> {
   const rendered = renderRelease({ chart: req.chart, release: req.name, namespace: req.namespace, valueOptions: req.valueOptions, readFile: req.readFile, manifestsDir: req.manifestsDir, releases: await releaseLookup(ctx, req.namespace) });
   const out: ObjectDiff[] = [];
-  for (const { object } of rendered.objects) {
+  // Apply exactly what install would: with the ApplySet membership label.
+  const member = { [APPLYSET_PART_OF]: applySetId(parentSecretName(req.name), req.namespace) };
+  for (const { object: plain } of rendered.objects) {
+    const object = { ...plain, metadata: { ...plain.metadata, labels: { ...(plain.metadata.labels ?? {}), ...member } } };
     const live = await ctx.kube.get(refOf(object));
     let after: K8sObject;
     try {
@@ -64,8 +67,8 @@ export function unifiedDiff(a: string, b: string, label: string): string {
   let j = 0;
   while (i < n || j < m) {
     if (i < n && j < m && x[i] === y[j]) { ops.push({ t: ' ', s: x[i] }); i++; j++; }
-    else if (j < m && (i >= n || lcs[i][j + 1] >= lcs[i + 1][j])) { ops.push({ t: '+', s: y[j] }); j++; }
-    else { ops.push({ t: '-', s: x[i] }); i++; }
+    else if (i < n && (j >= m || lcs[i + 1][j] >= lcs[i][j + 1])) { ops.push({ t: '-', s: x[i] }); i++; }
+    else { ops.push({ t: '+', s: y[j] }); j++; }
   }
   const show = ops.map((op, k) => op.t !== ' ' || ops.slice(Math.max(0, k - 3), k + 4).some((o) => o.t !== ' '));
   const lines = [`--- live ${label}`, `+++ rendered ${label}`];

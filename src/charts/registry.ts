@@ -4,8 +4,12 @@ import { UserError } from '../core/errors.js';
 import type { ChartDefinition } from '../render/types.js';
 import { closest } from '../schema/validate.js';
 import { inferenceInfrastructure } from './inference-infrastructure/chart.js';
+import { inferenceStack } from './inference-stack/chart.js';
+import { inferenceOperators } from './inference-operators/chart.js';
 
 const charts = new Map<string, ChartDefinition>([[inferenceInfrastructure.info.name, inferenceInfrastructure]]);
+charts.set(inferenceStack.info.name, inferenceStack);
+charts.set(inferenceOperators.info.name, inferenceOperators);
 
 export function registerChart(chart: ChartDefinition): void {
   charts.set(chart.info.name, chart);

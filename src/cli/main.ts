@@ -15,6 +15,7 @@ const COMMANDS: { path: string[]; summary: string; load: () => Promise<CommandSp
   { path: ['status'], summary: 'Show a release and the readiness of its objects', load: async () => (await import('./commands/status.js')).statusCommand },
   { path: ['list'], summary: 'List releases', load: async () => (await import('./commands/status.js')).listCommand },
   { path: ['diff'], summary: 'Show what an upgrade would change (server-side dry run)', load: async () => (await import('./commands/diff.js')).diffCommand },
+  { path: ['fetch-manifests'], summary: 'Download and verify the upstream manifests of inference-operators', load: async () => (await import('./commands/fetch-manifests.js')).fetchManifestsCommand },
   { path: ['rollback'], summary: 'Re-apply a recorded revision', load: async () => (await import('./commands/rollback.js')).rollbackCommand },
 ];
 

@@ -199,6 +199,7 @@ function normalizeObject(
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {
     const child = value[key];
+    if (child === undefined) continue;
     const childPath = joinPath(path, key);
     const ps = Object.prototype.hasOwnProperty.call(props, key) ? props[key] : undefined;
     if (implicitMeta && key === 'metadata') {
@@ -295,6 +296,8 @@ function objectMetaChecks(meta: unknown, path: string, walk: Walk): void {
     return;
   }
   for (const [key, v] of Object.entries(meta)) {
+    // An undefined property is absent in JSON: it never reaches the API server.
+    if (v === undefined) continue;
     const p = joinPath(path, key);
     if (!OBJECT_META_FIELDS.has(key)) walk.issues.push({ path: p, message: `unknown field "${key}"` });
     else if ((key === 'labels' || key === 'annotations') && v !== null) {

@@ -2,8 +2,8 @@ import { UserError } from '../../core/errors.js';
 import { defaultCacheDir, fetchManifests, loadLock, lockPath, type ManifestLock } from '../../charts/inference-operators/manifests.js';
 import { flagList, flagString, type CommandSpec } from '../args.js';
 
-function mib(bytes: number): string {
-  return `${(bytes / 1048576).toFixed(1)} MiB`;
+function humanSize(bytes: number): string {
+  return bytes < 1048576 ? `${Math.round(bytes / 1024)} KiB` : `${(bytes / 1048576).toFixed(1)} MiB`;
 }
 
 export const fetchManifestsCommand: CommandSpec = {
@@ -33,7 +33,7 @@ export const fetchManifestsCommand: CommandSpec = {
     for (const r of results) {
       const name = `${r.entry.project}/${r.entry.file}`;
       if (r.status === 'failed') process.stderr.write(`failed      ${name}: ${r.message}\n`);
-      else process.stderr.write(`${r.status.padEnd(12)}${name} (${mib(r.entry.size)}, sha256 ${r.entry.sha256.slice(0, 12)}… verified)\n`);
+      else process.stderr.write(`${r.status.padEnd(12)}${name} (${humanSize(r.entry.size)}, sha256 ${r.entry.sha256.slice(0, 12)}… verified)\n`);
     }
     const failed = results.filter((r) => r.status === 'failed');
     if (failed.length) {

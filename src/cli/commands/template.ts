@@ -10,7 +10,12 @@ export const templateCommand: CommandSpec = {
     { name: 'RELEASE', description: 'Release name; prefixes every object name' },
     { name: 'CHART', description: 'Chart directory (./charts/inference-infrastructure) or chart name' },
   ],
-  flags: [namespaceFlag, ...valueFlags, { name: 'output-dir', type: 'string', valueName: 'DIR', description: 'Write one file per object into DIR instead of stdout' }],
+  flags: [
+    namespaceFlag,
+    ...valueFlags,
+    { name: 'output-dir', type: 'string', valueName: 'DIR', description: 'Write one file per object into DIR instead of stdout' },
+    { name: 'manifests-dir', type: 'string', valueName: 'DIR', description: 'Upstream release manifests for air-gapped use (inference-operators)' },
+  ],
   examples: [
     'inferctl template infra ./charts/inference-infrastructure',
     'inferctl template infra ./charts/inference-infrastructure -f values-external-db.yaml',
@@ -20,7 +25,7 @@ export const templateCommand: CommandSpec = {
     const [release, chartRef] = args.positionals;
     const outputDir = flagString(args, 'output-dir');
     const result = template(
-      { chart: resolveChart(chartRef), release, namespace: namespaceFrom(args), valueOptions: valueOptionsFrom(args) },
+      { chart: resolveChart(chartRef), release, namespace: namespaceFrom(args), valueOptions: valueOptionsFrom(args), manifestsDir: flagString(args, 'manifests-dir') },
       outputDir,
     );
     for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);

@@ -1,0 +1,64 @@
+import type { ChartDefinition, GroupSpec, RenderContext, RenderResult } from '../../render/types.js';
+import { CRDS_GROUP, NAMESPACES_GROUP, type OperatorComponent } from './component.js';
+import { resolveConfig } from './config.js';
+import { certManager } from './components/cert-manager.js';
+import { cnpg } from './components/cnpg.js';
+import { envoyGateway } from './components/envoy-gateway.js';
+import { gatewayApi } from './components/gateway-api.js';
+import { gatewayApiInferenceExtension } from './components/gie.js';
+import { knativeOperator } from './components/knative-operator.js';
+import { kserve } from './components/kserve.js';
+import { lockEntry, locateManifests, loadLock, loadManifest, type LockEntry } from './manifests.js';
+import { renderUpstream } from './upstream.js';
+import { operatorsValues, type OperatorsValues } from './values.js';
+import { versionSummary } from './versions.js';
+
+/**
+ * Components in precedence order: when two files carry the same object, the earlier component owns it
+ * (and the later one omits it explicitly; see envoy-gateway.ts).
+ */
+export const COMPONENTS: OperatorComponent[] = [certManager, cnpg, gatewayApi, envoyGateway, knativeOperator, kserve, gatewayApiInferenceExtension];
+
+const FOUNDATION_GROUPS: GroupSpec[] = [
+  {
+    name: CRDS_GROUP,
+    dependsOn: [],
+    description: 'Every CRD, server-side applied and waited Established; kept on uninstall (deleting a CRD deletes every object of it)',
+  },
+  { name: NAMESPACES_GROUP, dependsOn: [], description: 'The upstream namespaces (cert-manager, cnpg-system, envoy-gateway-system, knative-operator, kserve); kept on uninstall' },
+];
+
+/** Keeps groups that have objects; a dependency on a dropped group is replaced by that group's own dependencies. */
+export function pruneGroups(groups: GroupSpec[], used: Set<string>): GroupSpec[] {
+  const byName = new Map(groups.map((g) => [g.name, g]));
+  const resolve = (deps: string[], seen = new Set<string>()): string[] =>
+    deps.flatMap((d) => {
+      if (seen.has(d)) return [];
+      seen.add(d);
+      return used.has(d) ? [d] : resolve(byName.get(d)?.dependsOn ?? [], seen);
+    });
+  return groups.filter((g) => used.has(g.name)).map((g) => ({ ...g, dependsOn: [...new Set(resolve(g.dependsOn))] }));
+}
+
+export const inferenceOperators: ChartDefinition<OperatorsValues> = {
+  info: {
+    name: 'inference-operators',
+    version: '0.1.0',
+    appVersion: '1.0.0',
+    description: `Controllers and CRDs the other layers need, from the upstream release manifests (pinned by sha256 in manifests.lock.json): ${versionSummary()}.`,
+  },
+  values: operatorsValues,
+  render(ctx: RenderContext<OperatorsValues>): RenderResult {
+    const config = resolveConfig(ctx.release, ctx.chart, ctx.values, COMPONENTS, ctx.sourceOf);
+    const active = COMPONENTS.filter((c) => config.state[c.key] === 'rendered');
+    const lock = loadLock();
+    const entries = [...new Set(active.flatMap((c) => c.manifests.map((m) => lockEntry(lock, m))))];
+    const paths = locateManifests(entries, { manifestsDir: ctx.manifestsDir });
+    const objects = renderUpstream(active, config, (entry: LockEntry) => loadManifest(entry, paths.get(entry)!));
+    const groups = pruneGroups([...FOUNDATION_GROUPS, ...active.flatMap((c) => c.groups(config))], new Set(objects.map((o) => o.group)));
+    const external = COMPONENTS.filter((c) => config.state[c.key] === 'external').map((c) => c.key);
+    const exports: Record<string, string> = Object.assign({}, ...active.map((c) => c.exports(config)));
+    if (external.length) exports.externalComponents = external.join(',');
+    return { objects, groups, provided: active.flatMap((c) => c.provided?.(config) ?? []), exports };
+  },
+};

@@ -1,0 +1,43 @@
+import type { K8sObject } from '../../core/object.js';
+import type { Gate, GroupSpec, ProvidedRef } from '../../render/types.js';
+import type { OperatorsConfig } from './config.js';
+import type { ManifestRef } from './manifests.js';
+import type { OperatorsValues } from './values.js';
+
+export type ComponentKey = keyof OperatorsValues;
+
+/**
+ * One upstream project as data: which locked files it renders, which of their objects it leaves out
+ * and why, how its objects are grouped for ordering, and the few documented patches it applies.
+ * CRDs and Namespaces of every component go to the shared `crds` and `namespaces` groups.
+ */
+export interface OperatorComponent {
+  key: ComponentKey;
+  /** Upstream files, in the order the project applies them. */
+  manifests: ManifestRef[];
+  /** Components that must be rendered or external when this one is rendered. */
+  needs?: { key: ComponentKey; why: string }[];
+  /** Ordering groups of the component's other objects; the first is the default. */
+  groups(config: OperatorsConfig): GroupSpec[];
+  groupOf?(obj: K8sObject): string | undefined;
+  /** Why an upstream object is not rendered, or undefined to render it. */
+  omitReason?(obj: K8sObject): string | undefined;
+  /** Documented patches. Objects are shared with the parse cache: return a copy, never mutate. */
+  patch?(obj: K8sObject, config: OperatorsConfig): K8sObject;
+  exports(config: OperatorsConfig): Record<string, string>;
+  provided?(config: OperatorsConfig): ProvidedRef[];
+}
+
+/** The two groups every component's CRDs and Namespaces go to, and that component groups wait for. */
+export const CRDS_GROUP = 'crds';
+export const NAMESPACES_GROUP = 'namespaces';
+export const FOUNDATION = [CRDS_GROUP, NAMESPACES_GROUP];
+
+export function crdGroupOf(obj: K8sObject): string | undefined {
+  return obj.kind === 'CustomResourceDefinition' ? ((obj.spec as { group?: string } | undefined)?.group ?? undefined) : undefined;
+}
+
+/** `gates` only when there are some, so groups without external prerequisites print no empty list. */
+export function gatesOf(gates: Gate[]): { gates?: Gate[] } {
+  return gates.length ? { gates } : {};
+}

@@ -1,0 +1,24 @@
+import type { OperatorComponent } from '../component.js';
+import { FOUNDATION } from '../component.js';
+import { VERSIONS } from '../versions.js';
+
+export const CNPG_NAMESPACE = 'cnpg-system';
+const OPERATOR = 'cnpg-controller-manager';
+
+/** CloudNativePG: its webhooks fail closed, so Clusters wait for the operator Deployment. */
+export const cnpg: OperatorComponent = {
+  key: 'cloudnative-pg',
+  manifests: [{ project: 'cnpg', file: `cnpg-${VERSIONS.cnpg}.yaml` }],
+  groups: () => [
+    { name: 'cnpg', dependsOn: FOUNDATION, description: `CloudNativePG operator: ready when deployment/${OPERATOR} is Available (its webhooks answer)` },
+  ],
+  exports: () => ({
+    cnpgVersion: VERSIONS.cnpg,
+    cnpgNamespace: CNPG_NAMESPACE,
+    cnpgWebhookDeployment: `${CNPG_NAMESPACE}/${OPERATOR}`,
+  }),
+  provided: () => [
+    // Mounted optionally; the operator generates it and patches its webhook configurations.
+    { kind: 'Secret', namespace: CNPG_NAMESPACE, name: 'cnpg-webhook-cert', by: 'CloudNativePG operator' },
+  ],
+};

@@ -1,0 +1,181 @@
+import { UserError } from '../../core/errors.js';
+import { contentHash } from '../../render/hash.js';
+import type { ChartInfo, ReleaseLookup } from '../../render/types.js';
+import type { KeyPath } from '../../schema/validate.js';
+import { discoverInfrastructure, type Infrastructure } from './discovery.js';
+import type { ModelValues, RuntimeName, StackValues } from './values.js';
+
+/** Port every runtime container listens on (KServe's default, so Knative and raw Services agree). */
+export const MODEL_PORT = 8080;
+
+/** Values resolved for one release: names computed once, cross-field rules checked once. */
+export interface StackConfig {
+  release: string;
+  namespace: string;
+  chart: ChartInfo;
+  values: StackValues;
+  /** Undefined when registrar.enabled=false (nothing needs LiteLLM). */
+  infrastructure?: Infrastructure;
+  models: ResolvedModel[];
+  runtimeNames: Record<RuntimeName, string>;
+  /** "<namespace>/<release>": marks this release's models in LiteLLM. */
+  owner: string;
+}
+
+export interface ResolvedModel {
+  values: ModelValues;
+  index: number;
+  name: string;
+  runtime: RuntimeName;
+  /** InferenceService name: <release>-<name>. */
+  isvc: string;
+  /** Service KServe (raw) or Knative (route placeholder) creates: <isvc>-predictor. */
+  predictor: string;
+  servedModelName: string;
+  gpus: number;
+  tensorParallelSize: number;
+  minReplicas: number;
+  knative: boolean;
+  /** OpenAI-compatible base URL inside the cluster. */
+  apiBase: string;
+  /** LiteLLM model_info.id: stable, so a re-run updates instead of duplicating. */
+  litellmId: string;
+  pool?: { name: string; epp: string };
+}
+
+// Knative derives <isvc>-predictor-00001-private (a Service name, at most 63 characters).
+const KNATIVE_SUFFIX = '-predictor-00001-private';
+const RAW_SUFFIX = '-predictor';
+
+function fail(path: KeyPath, sourceOf: (p: KeyPath) => string | undefined, message: string): never {
+  const shown = path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i ? `.${p}` : p)).join('');
+  const src = sourceOf(path);
+  throw new UserError(`key ${shown}${src ? ` (from ${src})` : ''}: ${message}`);
+}
+
+/** A DNS label of at most `max` characters: long names keep their start and get a hash for uniqueness. */
+export function boundedName(text: string, max = 63): string {
+  if (text.length <= max) return text;
+  return `${text.slice(0, max - 7).replace(/-+$/, '')}-${contentHash(text).slice(0, 6)}`;
+}
+
+export function resolveConfig(
+  release: string,
+  namespace: string,
+  values: StackValues,
+  chart: ChartInfo,
+  sourceOf: (path: KeyPath) => string | undefined,
+  lookup: ReleaseLookup | undefined,
+): StackConfig {
+  const infrastructure = values.registrar.enabled ? discoverInfrastructure(values, namespace, lookup) : undefined;
+  const runtimeNames = { vllm: `${release}-vllm`, llamacpp: `${release}-llamacpp`, ollama: `${release}-ollama` };
+  const seen = new Map<string, number>();
+  const models = values.models.map((m, index) => {
+    const first = seen.get(m.name);
+    if (first !== undefined) {
+      fail(['models', index, 'name'], sourceOf, `model name "${m.name}" is already used by models[${first}]; every model needs its own name (it names the InferenceService ${release}-${m.name}).`);
+    }
+    seen.set(m.name, index);
+    return resolveModel(m, index, release, namespace, values, sourceOf);
+  });
+  for (const m of models) {
+    if (!values.runtimes[m.runtime].enabled) {
+      fail(['models', m.index, 'runtime'], sourceOf, `model "${m.name}" uses runtime ${m.runtime}, but runtimes.${m.runtime}.enabled is false: enable the runtime or pick another one.`);
+    }
+    if (m.knative && infrastructure?.source === 'record' && !infrastructure.knativeNamespace) {
+      fail(['models', m.index, 'deploymentMode'], sourceOf, `model "${m.name}" uses deploymentMode Knative, but infrastructure release "${infrastructure.release}" runs without Knative/Kourier (networking-layer.kourier.enabled=false there): set deploymentMode: Standard or enable Kourier in the infrastructure release.`);
+    }
+  }
+  return { release, namespace, chart, values, infrastructure, models, runtimeNames, owner: `${namespace}/${release}` };
+}
+
+function resolveModel(
+  m: ModelValues,
+  index: number,
+  release: string,
+  namespace: string,
+  values: StackValues,
+  sourceOf: (path: KeyPath) => string | undefined,
+): ResolvedModel {
+  const at = (key: string): KeyPath => ['models', index, key];
+  const runtime = m.runtime as RuntimeName;
+  const knative = m.deploymentMode === 'Knative';
+  const isvc = `${release}-${m.name}`;
+  const suffix = knative ? KNATIVE_SUFFIX : RAW_SUFFIX;
+  if (isvc.length + suffix.length > 63) {
+    fail(at('name'), sourceOf, `the InferenceService name "${isvc}" (release + "-" + model name) is ${isvc.length} characters, but ${knative ? 'Knative' : 'KServe'} derives "${isvc}${suffix}", which must fit in 63: shorten the model name to ${63 - suffix.length - release.length - 1} characters or use a shorter release name.`);
+  }
+
+  if (runtime === 'ollama') {
+    if (!m.modelTag) fail(at('modelTag'), sourceOf, `model "${m.name}" runs on Ollama, which pulls its model by tag: set modelTag (e.g. qwen3:4b).`);
+    if (m.storageUri) fail(at('storageUri'), sourceOf, `model "${m.name}" runs on Ollama, which pulls modelTag itself and cannot load a KServe storageUri: remove storageUri (or use runtime llamacpp for a GGUF file).`);
+  } else {
+    if (!m.storageUri) fail(at('storageUri'), sourceOf, `model "${m.name}" (runtime ${runtime}) needs storageUri: hf://<org>/<repo>, s3://<bucket>/<path> or pvc://<claim>/<dir>.`);
+    if (m.modelTag) fail(at('modelTag'), sourceOf, `modelTag is for Ollama models; model "${m.name}" runs on ${runtime} and loads storageUri.`);
+  }
+  if (m.storageUri.startsWith('hf://') && !/^hf:\/\/[^/:]+\/[^/:]+(:[^/:]+)?$/.test(m.storageUri)) {
+    fail(at('storageUri'), sourceOf, `"${m.storageUri}" is not a Hugging Face repository: KServe's storage initializer accepts exactly hf://<owner>/<repo>[:<revision>] and downloads the whole repository.`);
+  }
+  if (runtime !== 'llamacpp' && m.modelFile) fail(at('modelFile'), sourceOf, `modelFile names the GGUF file for llama.cpp; model "${m.name}" runs on ${runtime}.`);
+  if (runtime === 'llamacpp') checkGguf(m, at, sourceOf);
+  if (m.storageUri.startsWith('pvc://') && !/^pvc:\/\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?(\/|$)/.test(m.storageUri)) {
+    fail(at('storageUri'), sourceOf, `"${m.storageUri}" does not start with a PersistentVolumeClaim name: use pvc://<claim>/<dir>.`);
+  }
+
+  const gpus = m.gpus >= 0 ? m.gpus : runtime === 'vllm' ? 1 : 0;
+  const tensorParallelSize = m.tensorParallelSize || Math.max(gpus, 1);
+  if (runtime !== 'vllm' && m.tensorParallelSize) fail(at('tensorParallelSize'), sourceOf, `tensorParallelSize is a vLLM setting; model "${m.name}" runs on ${runtime}.`);
+  if (runtime === 'vllm' && gpus > 0 && tensorParallelSize > gpus) {
+    fail(at('tensorParallelSize'), sourceOf, `model "${m.name}" asks for tensor parallelism over ${tensorParallelSize} GPUs but gets ${gpus} (gpus): vLLM needs one GPU per shard. Raise gpus or lower tensorParallelSize.`);
+  }
+  const minReplicas = m.minReplicas >= 0 ? m.minReplicas : knative ? 0 : 1;
+  if (!knative && minReplicas === 0) {
+    fail(at('minReplicas'), sourceOf, `model "${m.name}" uses deploymentMode Standard, which cannot scale to zero (no activator holds requests): set minReplicas >= 1, or use deploymentMode Knative.`);
+  }
+  if (minReplicas > m.maxReplicas) fail(at('maxReplicas'), sourceOf, `maxReplicas (${m.maxReplicas}) is below minReplicas (${minReplicas}) for model "${m.name}".`);
+
+  let pool: ResolvedModel['pool'];
+  if (m.inferencePool.enabled) {
+    if (runtime !== 'vllm') fail(at('inferencePool'), sourceOf, `inferencePool needs runtime vllm: the endpoint picker scores pods by vLLM's metrics (queue length, KV-cache use), which ${runtime} does not export. Disable inferencePool for model "${m.name}".`);
+    if (knative) fail(at('inferencePool'), sourceOf, `inferencePool needs deploymentMode Standard: the endpoint picker sends requests straight to pod IPs, bypassing Knative's activator, so a model scaled to zero would never wake up. Set deploymentMode: Standard for model "${m.name}".`);
+    pool = { name: `${isvc}-pool`, epp: `${isvc}-epp` };
+  }
+
+  const predictor = `${isvc}-predictor`;
+  return {
+    values: m,
+    index,
+    name: m.name,
+    runtime,
+    isvc,
+    predictor,
+    servedModelName: m.servedModelName || m.name,
+    gpus,
+    tensorParallelSize,
+    minReplicas,
+    knative,
+    // Standard: KServe's Service <isvc>-predictor, port 80 -> 8080. Knative: the route's placeholder
+    // Service of the same name points at Kourier, which routes by this Host and wakes scaled-to-zero pods.
+    apiBase: `http://${predictor}.${namespace}.svc.cluster.local/v1`,
+    litellmId: `inferctl-${namespace}-${release}-${m.name}`,
+    pool,
+  };
+}
+
+/** llama-server loads one file; KServe puts a single-object download at /mnt/models/<file name>. */
+function checkGguf(m: ModelValues, at: (k: string) => KeyPath, sourceOf: (p: KeyPath) => string | undefined): void {
+  if (m.modelFile) return;
+  if (m.storageUri.startsWith('pvc://')) {
+    fail(at('modelFile'), sourceOf, `model "${m.name}": KServe mounts pvc:// paths as a directory (a subPath), so point storageUri at the directory and set modelFile to the GGUF file in it.`);
+  }
+  if (!/\.gguf$/i.test(m.storageUri) || m.storageUri.startsWith('hf://')) {
+    const what = m.storageUri.startsWith('hf://') ? 'is a whole Hugging Face repository' : 'does not end in .gguf';
+    fail(at('modelFile'), sourceOf, `model "${m.name}": llama.cpp loads one GGUF file, and "${m.storageUri}" ${what}: set modelFile to the file inside it (e.g. qwen2.5-7b-instruct-q4_k_m.gguf).`);
+  }
+}
+
+/** The GGUF path llama-server opens. */
+export function ggufPath(m: ResolvedModel): string {
+  const file = m.values.modelFile || m.values.storageUri.split('/').pop()!;
+  return `/mnt/models/${file}`;
+}

@@ -1,0 +1,104 @@
+/**
+ * ReplicaSet controller: keeps spec.replicas Pods (named <rs>-<5 chars>) from the template,
+ * owned by the ReplicaSet, and reports replicas/ready/available counts. Failed pod creations
+ * (e.g. a terminating namespace) show up as a ReplicaFailure condition, as upstream.
+ */
+import type { K8sObject } from '../../core/object.js';
+import { ApiError } from '../errors.js';
+import type { StoreEvent } from '../store.js';
+import { clone, obj, randomSuffix } from '../util.js';
+import type { Client } from './client.js';
+import { controllerOf, fresh, isControlledBy, ownerRef, podReady, podTerminal, setCondition } from './helpers.js';
+import type { Controller, ControllerContext } from './types.js';
+
+const RS_KEY = 'apps/replicasets';
+
+export class ReplicaSetController implements Controller {
+  readonly name = 'replicaset';
+  private ctx!: ControllerContext;
+  private client!: Client;
+
+  start(ctx: ControllerContext): void {
+    this.ctx = ctx;
+    this.client = ctx.client('kube-controller-manager');
+    this.resync();
+  }
+
+  resync(): void {
+    for (const rs of this.ctx.store.list(RS_KEY)) this.reconcile(rs);
+  }
+
+  onEvent(e: StoreEvent): void {
+    if (e.storageKey === RS_KEY && e.type !== 'DELETED') this.reconcile(e.object);
+    if (e.storageKey === '/pods') {
+      const ref = controllerOf(e.object);
+      if (ref?.kind === 'ReplicaSet') {
+        const rs = this.ctx.store.get(RS_KEY, e.object.metadata.namespace, String(ref.name));
+        if (rs && rs.metadata.uid === ref.uid) this.reconcile(rs);
+      }
+    }
+  }
+
+  private reconcile(eventRs: K8sObject): void {
+    const rs = fresh(this.ctx, eventRs);
+    if (!rs) return;
+    if (rs.metadata.deletionTimestamp) return;
+    const ns = rs.metadata.namespace!;
+    const spec = obj(rs.spec);
+    const desired = Number(spec.replicas ?? 1);
+    const pods = this.ctx.store.list('/pods', ns).filter((p) => isControlledBy(p, rs) && !podTerminal(p));
+    const alive = pods.filter((p) => !p.metadata.deletionTimestamp);
+    let failure: string | undefined;
+    if (alive.length < desired) {
+      for (let i = alive.length; i < desired; i++) {
+        try {
+          this.client.create(podFromTemplate(rs, `${rs.metadata.name}-${randomSuffix()}`));
+        } catch (e) {
+          failure = e instanceof ApiError ? e.message : String(e);
+          this.ctx.events.record(rs, 'Warning', 'FailedCreate', `Error creating: ${failure}`, 'replicaset-controller');
+          break;
+        }
+      }
+    } else if (alive.length > desired) {
+      // Scale down not-ready pods first, like the real controller's ranking.
+      const victims = [...alive].sort((a, b) => Number(podReady(a)) - Number(podReady(b))).slice(0, alive.length - desired);
+      for (const p of victims) this.client.delete('v1', 'Pod', ns, p.metadata.name);
+    }
+    const now = this.ctx.store.list('/pods', ns).filter((p) => isControlledBy(p, rs) && !podTerminal(p) && !p.metadata.deletionTimestamp);
+    const ready = now.filter(podReady).length;
+    const status: Record<string, unknown> = {
+      replicas: now.length,
+      fullyLabeledReplicas: now.length,
+      readyReplicas: ready,
+      availableReplicas: ready,
+      terminatingReplicas: this.ctx.store.list('/pods', ns).filter((p) => isControlledBy(p, rs) && p.metadata.deletionTimestamp).length,
+      observedGeneration: rs.metadata.generation,
+    };
+    const prev = obj(rs.status).conditions;
+    status.conditions = failure
+      ? setCondition(prev, { type: 'ReplicaFailure', status: 'True', reason: 'FailedCreate', message: failure })
+      : Array.isArray(prev)
+        ? (prev as Record<string, unknown>[]).filter((c) => c.type !== 'ReplicaFailure')
+        : undefined;
+    if (Array.isArray(status.conditions) && status.conditions.length === 0) status.conditions = null;
+    this.client.patchStatus(rs, status);
+  }
+}
+
+/** A Pod from a workload's template, owned by the workload. */
+export function podFromTemplate(owner: K8sObject, name: string, extraLabels: Record<string, string> = {}): K8sObject {
+  const template = clone(obj(obj(owner.spec).template));
+  const meta = obj(template.metadata);
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name,
+      namespace: owner.metadata.namespace,
+      labels: { ...(meta.labels as Record<string, string> | undefined), ...extraLabels },
+      ...(meta.annotations ? { annotations: meta.annotations as Record<string, string> } : {}),
+      ownerReferences: [ownerRef(owner)],
+    },
+    spec: clone(obj(template.spec)),
+  };
+}

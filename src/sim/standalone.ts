@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+/**
+ * `npm run k8s-sim -- --port N --kubeconfig FILE`: the simulator as a process, for trying the CLI
+ * or kubectl against it by hand. Prints one line with the URL; stops cleanly on SIGINT/SIGTERM.
+ */
+import { resolve } from 'node:path';
+import { startSimulator } from './index.js';
+
+const HELP = `Usage: k8s-sim [--port N] [--kubeconfig FILE] [--speed X] [--controllers all|core|none]
+
+Starts the in-process Kubernetes API simulator on 127.0.0.1 with the default controllers.
+
+  --port N          TCP port on 127.0.0.1 (default 0: any free port)
+  --kubeconfig FILE write a kubeconfig for the simulator to FILE (default: a temporary file)
+  --speed X         controller speed factor (2 = delays halved; default 1)
+  --controllers S   all (default), core (CRDs, namespaces, GC) or none
+  --help            show this help
+`;
+
+interface Args {
+  port: number;
+  kubeconfig?: string;
+  speed: number;
+  controllers: 'all' | 'core' | 'none';
+}
+
+export function parseArgs(argv: string[]): Args | 'help' {
+  const args: Args = { port: 0, speed: 1, controllers: 'all' };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw new Error(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '--help':
+      case '-h':
+        return 'help';
+      case '--port': {
+        const n = Number(value());
+        if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`--port must be an integer from 0 to 65535`);
+        args.port = n;
+        break;
+      }
+      case '--kubeconfig':
+        args.kubeconfig = resolve(value());
+        break;
+      case '--speed': {
+        const n = Number(value());
+        if (!(n > 0)) throw new Error('--speed must be a positive number');
+        args.speed = n;
+        break;
+      }
+      case '--controllers': {
+        const v = value();
+        if (v !== 'all' && v !== 'core' && v !== 'none') throw new Error('--controllers must be all, core or none');
+        args.controllers = v;
+        break;
+      }
+      default:
+        throw new Error(`unknown argument: ${a}`);
+    }
+  }
+  return args;
+}
+
+async function main(): Promise<void> {
+  let args: Args | 'help';
+  try {
+    args = parseArgs(process.argv.slice(2));
+  } catch (e) {
+    process.stderr.write(`k8s-sim: ${(e as Error).message}\n\n${HELP}`);
+    process.exit(2);
+  }
+  if (args === 'help') {
+    process.stdout.write(HELP);
+    return;
+  }
+  const sim = await startSimulator({ port: args.port, kubeconfigPath: args.kubeconfig, speed: args.speed, controllers: args.controllers });
+  process.stdout.write(`k8s-sim listening on ${sim.url} (kubeconfig: ${sim.kubeconfigPath})\n`);
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    sim.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+// Only run when executed directly (tests import parseArgs).
+if (process.argv[1] && /standalone\.(js|ts)$/.test(process.argv[1])) {
+  main().catch((e: unknown) => {
+    process.stderr.write(`k8s-sim: ${(e as Error).message}\n`);
+    process.exit(1);
+  });
+}
