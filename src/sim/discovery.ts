@@ -5,7 +5,7 @@
  * falls back to client-side validation and needs the protobuf OpenAPI v2 document).
  */
 import { createHash } from 'node:crypto';
-import { apiVersionOf, type ResourceRegistry, type ResourceType } from './resources.js';
+import type { ResourceRegistry, ResourceType } from './resources.js';
 
 export const AGGREGATED_V2 = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
 
@@ -218,4 +218,3 @@ export function openApiV3Doc(reg: ResourceRegistry, path: string): Record<string
   };
 }
 
-export { apiVersionOf };

@@ -15,8 +15,10 @@ export interface ScriptRule {
   name?: string | RegExp;
   namePrefix?: string;
   labels?: Record<string, string>;
-  /** ready (default behaviour), fail (the kind's failure mode), stuck (never becomes ready). */
+  /** ready (default), fail (the kind's failure mode), stuck (never Ready; Job pods keep running). */
   outcome?: Outcome;
+  /** Same as outcome 'stuck' for pods: they stay running and unready until the rule is removed. */
+  hold?: boolean;
   /** Extra milliseconds before readiness (scaled by the simulator speed). */
   delayMs?: number;
   /** Pods: ErrImagePull then ImagePullBackOff with the kubelet's message. */

@@ -54,6 +54,8 @@ export class Store {
   private rv = 1;
   private readonly data = new Map<string, Map<string, K8sObject>>();
   private readonly history: StoreEvent[] = [];
+  /** Highest resourceVersion no longer in the history (watches from before it get 410 Expired). */
+  private trimmedThrough = 0;
   private readonly listeners = new Set<(e: StoreEvent) => void>();
   readonly requests: RequestLogEntry[] = [];
   private requestSeq = 0;
@@ -137,17 +139,17 @@ export class Store {
 
   private emit(e: StoreEvent): void {
     this.history.push(e);
-    if (this.history.length > HISTORY_LIMIT) this.history.splice(0, this.history.length - HISTORY_LIMIT);
+    if (this.history.length > HISTORY_LIMIT) {
+      const dropped = this.history.splice(0, this.history.length - HISTORY_LIMIT);
+      this.trimmedThrough = dropped[dropped.length - 1].rv;
+    }
     for (const l of [...this.listeners]) l(e);
   }
 
   /** Events after `rv`, or 'expired' when the history no longer reaches back that far. */
   eventsSince(rv: number): StoreEvent[] | 'expired' {
     if (rv >= this.rv) return [];
-    const oldest = this.history[0];
-    if (!oldest || oldest.rv > rv + 1) {
-      if (this.history.length >= HISTORY_LIMIT) return 'expired';
-    }
+    if (rv < this.trimmedThrough) return 'expired';
     return this.history.filter((e) => e.rv > rv);
   }
 

@@ -9,7 +9,7 @@ import type { ServerResponse } from 'node:http';
 import type { K8sObject } from '../core/object.js';
 import type { ApiServer } from './api.js';
 import { gone } from './errors.js';
-import type { ResourceType } from './resources.js';
+import { apiVersionOf, type ResourceType } from './resources.js';
 import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors.js';
 import type { StoreEvent, WatchEventType } from './store.js';
 import { toTable, type IncludeObject } from './tables.js';
@@ -82,7 +82,7 @@ export function serveWatch(api: ApiServer, rt: ResourceType, res: ServerResponse
     if (opts.sendInitialEvents && opts.allowWatchBookmarks) {
       send('BOOKMARK', {
         kind: rt.kind,
-        apiVersion: api.present(rt, { apiVersion: '', kind: rt.kind, metadata: { name: '' } }).apiVersion,
+        apiVersion: apiVersionOf(rt),
         metadata: { resourceVersion: String(api.store.currentResourceVersion()), annotations: { 'k8s.io/initial-events-end': 'true' } },
       });
     }
@@ -93,7 +93,7 @@ export function serveWatch(api: ApiServer, rt: ResourceType, res: ServerResponse
   const timers: NodeJS.Timeout[] = [];
   if (opts.allowWatchBookmarks && opts.bookmarkIntervalMs) {
     const t = setInterval(() => {
-      send('BOOKMARK', { kind: rt.kind, apiVersion: rt.group ? `${rt.group}/${rt.version}` : rt.version, metadata: { resourceVersion: String(api.store.currentResourceVersion()) } });
+      send('BOOKMARK', { kind: rt.kind, apiVersion: apiVersionOf(rt), metadata: { resourceVersion: String(api.store.currentResourceVersion()) } });
     }, opts.bookmarkIntervalMs);
     t.unref();
     timers.push(t);

@@ -251,9 +251,9 @@ test('pod deletion is graceful (Terminating, then gone) and the ReplicaSet repla
   assert.equal(sim.store.find({ kind: 'Pod', name: other.metadata.name }), undefined, 'grace 0 deletes at once');
 });
 
-test('a stuck Job keeps its pod running until the rule is removed, then completes', async () => {
+test('a held Job keeps its pod running until the rule is removed, then completes', async () => {
   sim = await startSimulator();
-  const hold = sim.script({ kind: 'Job', name: 'held', outcome: 'stuck' });
+  const hold = sim.script({ kind: 'Job', name: 'held', hold: true });
   sim.client().create({
     apiVersion: 'batch/v1',
     kind: 'Job',

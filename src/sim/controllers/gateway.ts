@@ -96,6 +96,8 @@ export class GatewayController implements Controller {
     let conditions = setCondition(obj(c.status).conditions, { type: 'Accepted', status: 'True', reason: 'Accepted', message: 'Valid GatewayClass' }, { observedGeneration: Number(c.metadata.generation) });
     conditions = setCondition(conditions, { type: 'SupportedVersion', status: 'True', reason: 'SupportedVersion', message: 'Gateway API CRD bundle version v1.6.1 is supported by Envoy Gateway.' }, { observedGeneration: Number(c.metadata.generation) });
     this.client.patchStatus(c, { conditions });
+    // Gateways created before their class was accepted are waiting for this.
+    this.resyncGateways();
   }
 
   private reconcileGateway(eventG: K8sObject): void {

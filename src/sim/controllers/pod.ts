@@ -143,10 +143,10 @@ export class PodController implements Controller {
         if (restarts < 30) this.once(pod, 'crash', this.ctx.timing.crashLoopRestartMs * Math.min(8, 2 ** Math.max(0, restarts - 1)), (p) => this.crash(p));
       } else if (external) this.once(pod, 'start', 1, (p) => this.startContainers(p));
     } else if (isJobPod(pod)) {
-      // A stuck job pod keeps running until the rule goes (the resync then finishes it).
-      if (rule?.outcome !== 'stuck') this.once(pod, 'complete', this.ctx.timing.jobRunMs + (rule?.delayMs ?? 0), (p) => this.complete(p));
+      // `stuck` (or `hold`) keeps a job pod running until the rule goes; the resync then finishes it.
+      if (!rule?.hold && rule?.outcome !== 'stuck') this.once(pod, 'complete', this.ctx.timing.jobRunMs + (rule?.delayMs ?? 0), (p) => this.complete(p));
     } else if (!statuses.every((s) => s.ready === true)) {
-      if (rule?.outcome !== 'stuck') this.once(pod, 'ready', this.ctx.timing.podReadyMs + (rule?.delayMs ?? 0), (p) => this.markReady(p));
+      if (rule?.outcome !== 'stuck' && !rule?.hold) this.once(pod, 'ready', this.ctx.timing.podReadyMs + (rule?.delayMs ?? 0), (p) => this.markReady(p));
     } else if (external && (rule?.crashLoop || rule?.imagePullError)) {
       this.once(pod, 'start', 1, (p) => this.startContainers(p));
     }
@@ -327,7 +327,7 @@ export class PodController implements Controller {
 
   private complete(pod: K8sObject): void {
     const rule = this.rule(pod);
-    if (rule?.outcome === 'stuck') return;
+    if (rule?.hold || rule?.outcome === 'stuck') return;
     const failed = rule?.outcome === 'fail';
     const now = k8sTime();
     const containers = arr(obj(pod.spec).containers).map(obj) as O[];
