@@ -68,6 +68,11 @@ export class PythonJobRunner implements Controller {
   private ctx!: ControllerContext;
   private readonly seen = new Set<string>();
   readonly runs: { job: string; code: number; output: string }[] = [];
+  /**
+   * Cluster DNS for the programs: every occurrence of a key in an env value (after the container's
+   * env is resolved) becomes its value, e.g. an in-cluster Service URL -> a fake on 127.0.0.1.
+   */
+  readonly serviceAddresses = new Map<string, string>();
 
   constructor(
     private readonly url: () => string,
@@ -118,6 +123,11 @@ export class PythonJobRunner implements Controller {
         const v = (s?.data as Record<string, string> | undefined)?.[e.valueFrom.secretKeyRef.key];
         if (v !== undefined) env[e.name] = Buffer.from(v, 'base64').toString('utf8');
       }
+    }
+    for (const [name, value] of Object.entries(env)) {
+      let v = value;
+      for (const [from, to] of this.serviceAddresses) v = v.split(from).join(to);
+      env[name] = v;
     }
     const args = container.command.slice(1).map((a: string) => (a === scriptPath ? file : a));
     return new Promise((resolve) => {

@@ -1,6 +1,6 @@
 import { diff } from '../../actions/diff.js';
 import { silentProgress } from '../../apply/progress.js';
-import { resolveChart } from '../../charts/index.js';
+import { loadChart } from '../../charts/registry.js';
 import { flagBool, flagString, type CommandSpec } from '../args.js';
 import { clusterFlags, connect, outputFlag, outputFormat } from '../cluster.js';
 import { namespaceFlag, namespaceFrom, valueFlags, valueOptionsFrom } from '../common-flags.js';
@@ -19,7 +19,7 @@ export const diffCommand: CommandSpec = {
     const format = outputFormat(args);
     const ctx = await connect(args, silentProgress);
     const [name, chartRef] = args.positionals;
-    const changes = await diff(ctx, { name, namespace: namespaceFrom(args), chart: resolveChart(chartRef), valueOptions: valueOptionsFrom(args), manifestsDir: flagString(args, 'manifests-dir'), force: flagBool(args, 'force-conflicts') });
+    const changes = await diff(ctx, { name, namespace: namespaceFrom(args), chart: (await loadChart(chartRef)), valueOptions: valueOptionsFrom(args), manifestsDir: flagString(args, 'manifests-dir'), force: flagBool(args, 'force-conflicts') });
     const changed = changes.filter((c) => c.change !== 'unchanged');
     printData(format, changed, () => changed.map((c) => `${c.change.toUpperCase()} ${c.object}${c.diff ? `\n${c.diff}` : ''}`).join('\n\n') + (changed.length ? '\n' : 'no changes\n'));
     return changed.length ? 2 : 0;

@@ -1,5 +1,5 @@
 import { installOrUpgrade } from '../../actions/install.js';
-import { resolveChart } from '../../charts/index.js';
+import { loadChart } from '../../charts/registry.js';
 import { flagBool, flagString, type CommandSpec, type ParsedArgs } from '../args.js';
 import { clusterFlags, connect, interruptSignal, waitFlags, waitOptionsFrom } from '../cluster.js';
 import { namespaceFlag, namespaceFrom, valueFlags, valueOptionsFrom } from '../common-flags.js';
@@ -18,7 +18,7 @@ const deployFlags = [
 
 async function run(args: ParsedArgs, mode: 'install' | 'upgrade' | 'upgrade-install'): Promise<number> {
   const [name, chartRef] = args.positionals;
-  const chart = resolveChart(chartRef);
+  const chart = (await loadChart(chartRef));
   const ctx = await connect(args);
   const dryRun = flagBool(args, 'dry-run');
   try {

@@ -1,5 +1,5 @@
 import { lint } from '../../actions/lint.js';
-import { resolveChart } from '../../charts/index.js';
+import { loadChart } from '../../charts/registry.js';
 import { flagList, flagString, type CommandSpec } from '../args.js';
 import { namespaceFlag, namespaceFrom, valueFlags, valueOptionsFrom } from '../common-flags.js';
 
@@ -20,7 +20,7 @@ export const lintCommand: CommandSpec = {
   async run(args) {
     const [release, chartRef] = args.positionals;
     const { report, warnings } = await lint(
-      { chart: resolveChart(chartRef), release, namespace: namespaceFrom(args), valueOptions: valueOptionsFrom(args), manifestsDir: flagString(args, 'manifests-dir') },
+      { chart: (await loadChart(chartRef)), release, namespace: namespaceFrom(args), valueOptions: valueOptionsFrom(args), manifestsDir: flagString(args, 'manifests-dir') },
       flagList(args, 'crds'),
     );
     for (const w of warnings) process.stderr.write(`warning: ${w}\n`);

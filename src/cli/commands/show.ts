@@ -1,5 +1,5 @@
 import { showChart, showSchema, showValues } from '../../actions/show.js';
-import { resolveChart } from '../../charts/index.js';
+import { loadChart } from '../../charts/registry.js';
 import type { CommandSpec } from '../args.js';
 
 const chartArg = [{ name: 'CHART', description: 'Chart directory or chart name' }];
@@ -10,8 +10,8 @@ export const showValuesCommand: CommandSpec = {
   positionals: chartArg,
   flags: [],
   examples: ['inferctl show values ./charts/inference-infrastructure > my-values.yaml'],
-  run(args) {
-    process.stdout.write(showValues(resolveChart(args.positionals[0])));
+  async run(args) {
+    process.stdout.write(showValues((await loadChart(args.positionals[0]))));
     return 0;
   },
 };
@@ -22,8 +22,8 @@ export const showSchemaCommand: CommandSpec = {
   positionals: chartArg,
   flags: [],
   examples: ['inferctl show schema inference-infrastructure > values.schema.json'],
-  run(args) {
-    process.stdout.write(showSchema(resolveChart(args.positionals[0])));
+  async run(args) {
+    process.stdout.write(showSchema((await loadChart(args.positionals[0]))));
     return 0;
   },
 };
@@ -33,8 +33,8 @@ export const showChartCommand: CommandSpec = {
   summary: "Print the chart's metadata.",
   positionals: chartArg,
   flags: [],
-  run(args) {
-    process.stdout.write(showChart(resolveChart(args.positionals[0])));
+  async run(args) {
+    process.stdout.write(showChart((await loadChart(args.positionals[0]))));
     return 0;
   },
 };

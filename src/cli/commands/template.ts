@@ -1,5 +1,5 @@
 import { template } from '../../actions/template.js';
-import { resolveChart } from '../../charts/index.js';
+import { loadChart } from '../../charts/registry.js';
 import { flagString, type CommandSpec } from '../args.js';
 import { namespaceFlag, namespaceFrom, valueFlags, valueOptionsFrom } from '../common-flags.js';
 
@@ -21,11 +21,11 @@ export const templateCommand: CommandSpec = {
     'inferctl template infra ./charts/inference-infrastructure -f values-external-db.yaml',
     'inferctl template platform inference-infrastructure -n llm --output-dir ./rendered',
   ],
-  run(args) {
+  async run(args) {
     const [release, chartRef] = args.positionals;
     const outputDir = flagString(args, 'output-dir');
     const result = template(
-      { chart: resolveChart(chartRef), release, namespace: namespaceFrom(args), valueOptions: valueOptionsFrom(args), manifestsDir: flagString(args, 'manifests-dir') },
+      { chart: (await loadChart(chartRef)), release, namespace: namespaceFrom(args), valueOptions: valueOptionsFrom(args), manifestsDir: flagString(args, 'manifests-dir') },
       outputDir,
     );
     for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
