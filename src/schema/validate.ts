@@ -90,7 +90,7 @@ export function validateAgainst(node: SchemaNode, value: unknown, path: KeyPath 
       }
       for (const [key, childNode] of Object.entries(node.properties)) {
         if (!(key in value) && childNode.default === undefined && childNode.type !== 'object') {
-          issues.push({ path: [...path, key], message: `is required${path.some((p) => typeof p === 'number') ? ' (a --set on a list element replaces the whole list, as in Helm: set every key of the element, or use a values file)' : ''}` });
+          issues.push({ path: [...path, key], message: 'is required' });
         }
       }
       break;
@@ -145,8 +145,13 @@ export function assertValid(
 ): void {
   const issues = validateAgainst(node, value);
   if (issues.length === 0) return;
-  const lines = issues.map((issue) => {
+  const lines = issues.map((found) => {
+    let issue = found;
     const source = sourceOf(issue.path);
+    const inList = issue.path.some((p) => typeof p === 'number');
+    if (issue.message === 'is required' && inList && source?.startsWith('--set')) {
+      issue = { ...issue, message: 'is required (a --set on a list element replaces the whole list, as in Helm: set every key of the element, or use a values file)' };
+    }
     const end = /[.?!)]$/.test(issue.message) ? '' : '.';
     return `key ${formatPath(issue.path)}${source ? ` (from ${source})` : ' (chart default)'} ${issue.message}${end}`;
   });
