@@ -173,3 +173,10 @@ test('capacity: pooler server connections beyond max_connections are refused wit
     /key postgresql.poolers\[0\].name \(from --set postgresql.poolers\[0\].instances=4\) is required \(a --set on a list element replaces the whole list/,
   );
 });
+
+test('PgBouncer-safe settings: pgbouncer=true and prepared-statement tracking are never combined', () => {
+  assert.throws(() => render({ options: { values: ['litellm-proxy.database.pgbouncer=true'] } }), /pgbouncer=true disables Prisma's prepared statements, but pooler infra-postgresql-pooler-rw tracks them \(max_prepared_statements 200\)/);
+  assert.throws(() => render({ options: { stringValues: ['postgresql.poolers[0].name=rw', 'postgresql.poolers[0].parameters.max_prepared_statements=0'] } }), /prepared statement s0 already exists/);
+  const ok = render({ options: { values: ['litellm-proxy.database.pgbouncer=true'], stringValues: ['postgresql.poolers[0].name=rw', 'postgresql.poolers[0].parameters.max_prepared_statements=0'] } });
+  assert.ok(ok.find('Deployment', 'infra-litellm-proxy'));
+});

@@ -7,9 +7,10 @@ import { ClientNodeKube, loadKubeConfig } from '../../src/kube/client-node.js';
 import { startSimulator } from '../../src/sim/index.js';
 import { PlainProgress } from '../../src/apply/progress.js';
 import { UPSTREAM_INSTALL } from '../charts/operators-helpers.js';
+import { operatorEmulations } from './operator-emulation.js';
 
 test('scratch', { timeout: 120_000 }, async () => {
-  const sim = await startSimulator({ speed: 20 });
+  const sim = await startSimulator({ speed: 20, extraControllers: operatorEmulations() });
   const kube = new ClientNodeKube(loadKubeConfig({ kubeconfig: sim.kubeconfigPath }));
   const ctx = makeContext(kube, new PlainProgress((l) => console.log(l)));
   const t = Date.now();

@@ -151,6 +151,7 @@ export function resolveConfig(
   const config: InfraConfig = { release, namespace, chart, values, names, database, cache, secrets, generated, sourceOf, isUserSet };
   checkSynchronous(config);
   checkCapacity(config);
+  checkPreparedStatements(config);
   checkNetworking(config);
   return config;
 }
@@ -286,6 +287,25 @@ function checkCapacity(config: InfraConfig): void {
     throw new UserError(
       `PgBouncer poolers can open more server connections than PostgreSQL allows: ${parts.join(' + ')} = ${server} (instances x default_pool_size+reserve_pool_size), but max_connections ${maxConnections} - ${reserved} superuser_reserved_connections - ${headroom} kept for the operator and migrations = ${available}. Raise postgresql.cluster.parameters.max_connections or lower the poolers' default_pool_size.`,
     );
+  }
+}
+
+/**
+ * Prisma behind transaction pooling works one of two ways; mixing them is a known failure
+ * ("prepared statement ... does not exist" / "already exists"). PgBouncer 1.25 (CNPG's image)
+ * defaults max_prepared_statements to 200.
+ */
+function checkPreparedStatements(config: InfraConfig): void {
+  const { values, names, database } = config;
+  if (!values.postgresql.enabled || !values['litellm-proxy'].enabled) return;
+  const i = names.poolers.findIndex((p) => p.service === database.host);
+  if (i < 0 || values.postgresql.poolers[i].poolMode !== 'transaction') return;
+  const prepared = intParam(values.postgresql.poolers[i].parameters, 'max_prepared_statements', 200);
+  if (database.pgbouncer && prepared > 0) {
+    fail('litellm-proxy.database.pgbouncer', config.sourceOf, `pgbouncer=true disables Prisma's prepared statements, but pooler ${names.poolers[i].service} tracks them (max_prepared_statements ${prepared}); together they fail with "prepared statement ... does not exist". Set litellm-proxy.database.pgbouncer=false, or postgresql.poolers[${i}].parameters.max_prepared_statements="0".`);
+  }
+  if (!database.pgbouncer && prepared === 0) {
+    fail(`postgresql.poolers[${i}].parameters.max_prepared_statements`, config.sourceOf, `with max_prepared_statements 0 a transaction pooler cannot carry Prisma's prepared statements ("prepared statement s0 already exists"). Set litellm-proxy.database.pgbouncer=true, or max_prepared_statements above 0.`);
   }
 }
 
