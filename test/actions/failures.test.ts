@@ -129,3 +129,17 @@ test('a missing operator (CNPG webhook never available) fails before the cluster
     await q.stop();
   }
 });
+
+test('--dry-run: every object is validated by the API server and nothing is created or recorded', async () => {
+  const result = await installOrUpgrade(p.ctx(), request('default', [], { dryRun: true, createNamespace: false }), 'install');
+  assert.equal(result.record.status, 'pending-install');
+  assert.equal(p.sim.store.objects({ namespace: 'default', kind: 'Deployment' }).length, 0);
+  assert.equal(await p.ctx().store.current('infra', 'default'), undefined);
+  const dryRuns = p.sim.store.requests.filter((r) => r.method === 'PATCH' && r.namespace === 'default' && r.query.dryRun === 'All');
+  assert.ok(dryRuns.length >= 15, `every object dry-run applied (${dryRuns.length})`);
+  // An invalid object is caught by the dry run, exactly as a real apply would be.
+  await assert.rejects(
+    installOrUpgrade(p.ctx(), request('default', [], { dryRun: true, createNamespace: false, valueOptions: { ...emptyValueOptions(), values: ['networking-layer.kourier.enabled=false'], stringValues: ['networking-layer.envoyGateway.hostname=Not_A_Host!'] } }), 'install'),
+    /Gateway default\/infra-gateway was rejected by the API server \(422.*hostname/,
+  );
+});

@@ -94,7 +94,9 @@ export class CertManagerEmulation extends Emulation {
     }
     if (this.issuing.has(key)) return;
     this.issuing.add(key);
-    this.client.patchStatus(o, { conditions: setCondition((o.status as any)?.conditions, { type: 'Issuing', status: 'True', reason: 'DoesNotExist', message: 'Issuing certificate as Secret does not exist' }, { observedGeneration: gen }) });
+    let issuing = setCondition((o.status as any)?.conditions, { type: 'Ready', status: 'False', reason: 'DoesNotExist', message: 'Issuing certificate as Secret does not exist' }, { observedGeneration: gen });
+    issuing = setCondition(issuing, { type: 'Issuing', status: 'True', reason: 'DoesNotExist', message: 'Issuing certificate as Secret does not exist' }, { observedGeneration: gen });
+    this.client.patchStatus(o, { conditions: issuing });
     this.ctx.after(this.issueMs, () => {
       this.issuing.delete(key);
       const cur = fresh(this.ctx, o);
