@@ -26,7 +26,9 @@ export interface InstallRequest {
  * again: the apply is idempotent, so the second run converges from wherever the first stopped.
  */
 export async function installOrUpgrade(ctx: ActionContext, req: InstallRequest, mode: 'install' | 'upgrade' | 'upgrade-install'): Promise<DeployResult> {
-  await ensureNamespace(ctx, req.namespace, req.createNamespace, req.dryRun);
+  // Without --create-namespace a missing namespace fails first; with it, the namespace is created
+  // only once the release renders, so a release that cannot render leaves nothing behind (as Helm).
+  if (!req.createNamespace) await ensureNamespace(ctx, req.namespace, false, req.dryRun);
   const current = await ctx.store.current(req.name, req.namespace);
   if (mode === 'install' && current && current.status === 'deployed') {
     throw new UserError(`release "${req.name}" already exists in namespace "${req.namespace}" (revision ${current.revision}, ${current.chart.name}). Use "inferctl upgrade ${req.name} CHART" to change it.`);
@@ -47,6 +49,7 @@ export async function installOrUpgrade(ctx: ActionContext, req: InstallRequest, 
     releases: await releaseLookup(ctx, req.namespace),
   });
   for (const w of rendered.warnings) ctx.progress.emit({ type: 'info', message: `warning: ${w}` });
+  if (req.createNamespace) await ensureNamespace(ctx, req.namespace, true, req.dryRun);
   const isUpgrade = !!current && current.status !== 'uninstalled';
   try {
     return await deploy(ctx, {

@@ -3,6 +3,7 @@ import { customRule, skipRule, skipsWait, waitForOf } from './custom.js';
 import { isTerminating } from './related.js';
 import { apiServiceRule } from './rules/apiregistration.k8s.io.APIService.js';
 import { crdRule } from './rules/apiextensions.CustomResourceDefinition.js';
+import { certificateRule, clusterIssuerRule, issuerRule } from './rules/cert-manager.io.js';
 import { daemonSetRule } from './rules/apps.DaemonSet.js';
 import { deploymentRule } from './rules/apps.Deployment.js';
 import { statefulSetRule } from './rules/apps.StatefulSet.js';
@@ -41,6 +42,9 @@ export const readinessRules: readonly ReadinessRule[] = [
   knativeServingRule,
   knativeServiceRule,
   inferenceServiceRule,
+  certificateRule,
+  issuerRule,
+  clusterIssuerRule,
 ];
 
 const byKind = new Map(readinessRules.map((r) => [r.id, r]));

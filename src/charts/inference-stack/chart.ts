@@ -41,7 +41,10 @@ function provided(config: StackConfig): ProvidedRef[] {
   const infra = config.infrastructure;
   if (!infra) return [];
   const by = `inference-infrastructure release ${infra.release} (${infra.source === 'record' ? 'from its release record' : 'by naming convention'})`;
-  return [{ kind: 'Secret', namespace: infra.namespace, name: infra.masterKeySecret, keys: [infra.masterKeySecretKey], by }];
+  const refs: ProvidedRef[] = [{ kind: 'Secret', namespace: infra.namespace, name: infra.masterKeySecret, keys: [infra.masterKeySecretKey], by }];
+  // The registrar lives in the infrastructure namespace, which that release's user created.
+  if (infra.namespace !== config.namespace) refs.push({ kind: 'Namespace', name: infra.namespace, by });
+  return refs;
 }
 
 function exportsOf(config: StackConfig): Record<string, string> {
