@@ -14,10 +14,12 @@ export interface LintResult {
  */
 export async function lint(req: RenderRequest, crdDirs?: string[]): Promise<LintResult> {
   const rendered = renderRelease(req);
-  const { validateRender } = await import('../validate/index.js');
+  const { validateRender, defaultCrdDirs } = await import('../validate/index.js');
+  // CRDs the render installs itself (the operators layer) come from its upstream manifests.
+  const dirs = [...(crdDirs?.length ? crdDirs : defaultCrdDirs()), ...(req.manifestsDir ? [req.manifestsDir] : [])];
   const report = validateRender(
     rendered.objects.map((o) => o.object),
-    { provided: rendered.result.provided, crdDirs: crdDirs?.length ? crdDirs : undefined },
+    { provided: rendered.result.provided, crdDirs: dirs, exemptions: rendered.result.podSecurityExemptions },
   );
   return { report, warnings: rendered.warnings };
 }

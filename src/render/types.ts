@@ -52,6 +52,8 @@ export interface RenderResult {
   uninstallHooks?: RenderedObject[];
   /** What `uninstall --purge` deletes beyond the inventory: data the operators created (PVCs), generated Secrets. */
   purge?: PurgeSelector[];
+  /** Upstream workloads rendered unchanged that miss a "restricted" Pod Security rule, with why. */
+  podSecurityExemptions?: { object: string; container?: string; check?: string; reason: string }[];
 }
 
 export interface PurgeSelector {

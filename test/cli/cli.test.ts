@@ -128,3 +128,16 @@ test('the chart directory files are generated from the schema and in sync (npm r
   assert.equal(readFileSync(join(dir, 'values.schema.json'), 'utf8'), showSchema(chart));
   assert.equal(readFileSync(join(dir, 'Chart.yaml'), 'utf8'), showChart(chart));
 });
+
+test('lint passes for all three charts, and fails (exit 1) on a render the API server would reject', () => {
+  const shared = join(ROOT, '..', 'shared', 'upstream', 'install');
+  const operators = inferctl(['lint', 'operators', './charts/inference-operators', '--manifests-dir', shared]);
+  assert.equal(operators.status, 0, operators.stdout + operators.stderr);
+  assert.match(operators.stdout, /174 objects validated: no errors, 2 exempted pod-security findings/);
+  assert.equal(inferctl(['lint', 'infra', './charts/inference-infrastructure']).status, 0);
+  const stack = inferctl(['lint', 'stack', './charts/inference-stack', '--set-json', 'models=[{"name":"qwen","runtime":"vllm","storageUri":"hf://Qwen/Qwen2.5-0.5B-Instruct","gpus":1}]']);
+  assert.equal(stack.status, 0, stack.stdout + stack.stderr);
+  const bad = inferctl(['lint', 'infra', 'inference-infrastructure', '--set-string', 'networking-layer.envoyGateway.hostname=Not_A_Host!']);
+  assert.equal(bad.status, 1);
+  assert.match(bad.stdout, /Gateway default\/infra-gateway.*\n.*spec\.listeners\[0\]\.hostname/);
+});

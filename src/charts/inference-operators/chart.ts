@@ -59,6 +59,13 @@ export const inferenceOperators: ChartDefinition<OperatorsValues> = {
     const external = COMPONENTS.filter((c) => config.state[c.key] === 'external').map((c) => c.key);
     const exports: Record<string, string> = Object.assign({}, ...active.map((c) => c.exports(config)));
     if (external.length) exports.externalComponents = external.join(',');
-    return { objects, groups, provided: active.flatMap((c) => c.provided?.(config) ?? []), exports };
+    const podSecurityExemptions = active.some((c) => c.key === 'knative-operator')
+      ? ['knative-operator', 'operator-webhook'].map((name) => ({
+          object: `Deployment knative-operator/${name}`,
+          check: 'seccompProfile_restricted',
+          reason: 'upstream Knative Operator 1.23 manifest sets no seccompProfile; inferctl keeps upstream content unpatched',
+        }))
+      : [];
+    return { objects, groups, provided: active.flatMap((c) => c.provided?.(config) ?? []), exports, podSecurityExemptions };
   },
 };
