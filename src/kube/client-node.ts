@@ -1,4 +1,4 @@
-import { KubeConfig, KubernetesObjectApi, PatchStrategy, ApisApi, CoreApi, type KubernetesObject } from '@kubernetes/client-node';
+import { KubeConfig, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
 // The generic client deserializes responses into typed models (Dates, renamed keys); this turns
 // them back into the wire JSON that readiness rules and records work with.
 import { ObjectSerializer } from '@kubernetes/client-node/dist/serializer.js';
@@ -161,6 +161,3 @@ export class ClientNodeKube implements KubeClient {
     return (await res.json()) as Record<string, unknown>;
   }
 }
-
-// Unused generated APIs kept out of the bundle path; referenced so tree-shaking tools keep types honest.
-export type { ApisApi, CoreApi };

@@ -1,6 +1,6 @@
 import { compareStrings } from '../core/object.js';
 import type { K8sObject } from '../core/object.js';
-import { isNotFound, type KubeClient } from '../kube/types.js';
+import type { KubeClient } from '../kube/types.js';
 import {
   decodeRecord,
   encodeRecord,
@@ -99,4 +99,3 @@ export class ReleaseStore {
   }
 }
 
-export { isNotFound };

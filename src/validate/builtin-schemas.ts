@@ -57,7 +57,6 @@ const DROPPED_PROPERTIES: Array<[marker: string, keys: string[]]> = [
   ['globalDefault', ['description']],
 ];
 
-type ValidateFn = ((data: unknown) => boolean) & { errors?: AjvError[] | null };
 
 export interface AjvError {
   instancePath: string;
