@@ -1,6 +1,7 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderRelease, type RenderRequest } from '../render/pipeline.js';
+import { assertNamespaceName, assertReleaseName } from '../render/release.js';
+import { renderWithValues, type RenderRequest, type RenderedRelease } from '../render/render-core.js';
 import { canonicalObject, toYaml, toYamlStream } from '../render/yaml-output.js';
 
 const OUTPUT_FILE = /^\d{3}-[a-z0-9.-]+\.yaml$/;
@@ -13,8 +14,8 @@ export interface TemplateResult {
 }
 
 /** `inferctl template`: render to YAML with no cluster contact, byte-identical for identical input. */
-export function template(req: RenderRequest, outputDir?: string): TemplateResult {
-  const rendered = renderRelease(req);
+export async function template(req: RenderRequest, outputDir?: string): Promise<TemplateResult> {
+  const rendered = await render(req);
   if (!outputDir) {
     return { yaml: toYamlStream(rendered.objects.map(({ object, source }) => ({ object, source }))), warnings: rendered.warnings };
   }
@@ -28,4 +29,14 @@ export function template(req: RenderRequest, outputDir?: string): TemplateResult
     return file;
   });
   return { files, warnings: rendered.warnings };
+}
+
+/** Without -f or --set there is nothing to parse, so the values-file code is not even loaded. */
+async function render(req: RenderRequest): Promise<RenderedRelease> {
+  if (Object.values(req.valueOptions).some((list) => list.length)) {
+    return (await import('../render/pipeline.js')).renderRelease(req);
+  }
+  assertReleaseName(req.release);
+  assertNamespaceName(req.namespace);
+  return renderWithValues(req, {});
 }

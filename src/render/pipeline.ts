@@ -1,36 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { UserError } from '../core/errors.js';
-import type { K8sObject } from '../core/object.js';
-import { defaultsOf, fillDefaults } from '../schema/dsl.js';
-import { assertValid, type KeyPath } from '../schema/validate.js';
-import { coalesceValues } from '../values/coalesce.js';
 import { mergeValueOptions, type ValueOptions } from '../values/options.js';
-import { groupDepths, sortObjects } from './order.js';
 import { assertNamespaceName, assertReleaseName } from './release.js';
-import type { ChartDefinition, ReleaseLookup, RenderResult, RenderedObject } from './types.js';
+import { renderWithValues, type RenderRequest, type RenderedRelease } from './render-core.js';
 
-export const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
-
-export interface RenderRequest {
-  chart: ChartDefinition;
-  release: string;
-  namespace: string;
-  valueOptions: ValueOptions;
-  readFile?: (path: string) => string;
-  manifestsDir?: string;
-  releases?: ReleaseLookup;
-}
-
-export interface RenderedRelease {
-  /** User-supplied values only (what a release record keeps). */
-  userValues: Record<string, unknown>;
-  /** Chart defaults with user values coalesced on top, validated. */
-  values: Record<string, unknown>;
-  result: RenderResult;
-  /** Objects in apply order, annotated with their sync wave. */
-  objects: RenderedObject[];
-  warnings: string[];
-}
+export * from './render-core.js';
 
 export function emptyValueOptions(): ValueOptions {
   return { valueFiles: [], values: [], stringValues: [], fileValues: [], jsonValues: [], literalValues: [] };
@@ -51,57 +24,3 @@ export function renderRelease(req: RenderRequest): RenderedRelease {
   return renderWithValues(req, merged.values, merged.sourceOf);
 }
 
-export function renderWithValues(
-  req: Omit<RenderRequest, 'valueOptions'>,
-  userValues: Record<string, unknown>,
-  sourceOf: (path: KeyPath) => string | undefined = () => undefined,
-): RenderedRelease {
-  const { chart } = req;
-  const defaults = defaultsOf(chart.values) as Record<string, unknown>;
-  const coalesced = coalesceValues(defaults, userValues);
-  const values = fillDefaults(chart.values, coalesced.values) as Record<string, unknown>;
-  assertValid(chart.values, values, chart.info.name, sourceOf);
-  const result = chart.render({
-    release: req.release,
-    namespace: req.namespace,
-    values,
-    chart: chart.info,
-    sourceOf,
-    isUserSet: (path) => lookup(userValues, path) !== undefined,
-    manifestsDir: req.manifestsDir,
-    releases: req.releases,
-  });
-  checkUniqueObjects(result.objects);
-  result.provided.push({ kind: 'Namespace', name: req.namespace, by: 'the release namespace (created by the user or install --create-namespace)' });
-  const depths = groupDepths(result.groups);
-  const objects = sortObjects(result.objects, result.groups).map((r) => withWave(r, depths.get(r.group) ?? 0));
-  return { userValues, values, result, objects, warnings: coalesced.warnings };
-}
-
-/** Argo CD applies waves in order and waits for health between them: the same order inferctl uses. */
-function withWave(r: RenderedObject, wave: number): RenderedObject {
-  const annotations = { ...(r.object.metadata.annotations ?? {}), [SYNC_WAVE]: String(wave) };
-  const object: K8sObject = { ...r.object, metadata: { ...r.object.metadata, annotations } };
-  return { ...r, object };
-}
-
-function checkUniqueObjects(objects: RenderedObject[]): void {
-  const seen = new Map<string, string>();
-  for (const { object, source } of objects) {
-    const key = `${object.apiVersion.split('/')[0]}/${object.kind}/${object.metadata.namespace ?? ''}/${object.metadata.name}`;
-    const first = seen.get(key);
-    if (first) {
-      throw new UserError(`two objects would be rendered as ${object.kind} ${object.metadata.name} (from ${first} and ${source}); give one of them another name in the values.`);
-    }
-    seen.set(key, source);
-  }
-}
-
-function lookup(tree: unknown, path: KeyPath): unknown {
-  let cur: unknown = tree;
-  for (const key of path) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string | number, unknown>)[key];
-  }
-  return cur;
-}

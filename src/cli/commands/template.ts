@@ -24,7 +24,7 @@ export const templateCommand: CommandSpec = {
   async run(args) {
     const [release, chartRef] = args.positionals;
     const outputDir = flagString(args, 'output-dir');
-    const result = template(
+    const result = await template(
       { chart: (await loadChart(chartRef)), release, namespace: namespaceFrom(args), valueOptions: valueOptionsFrom(args), manifestsDir: flagString(args, 'manifests-dir') },
       outputDir,
     );
