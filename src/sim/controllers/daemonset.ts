@@ -2,40 +2,24 @@
 import type { K8sObject } from '../../core/object.js';
 import type { StoreEvent } from '../store.js';
 import { obj, randomSuffix, stableHash } from '../util.js';
-import type { Client } from './client.js';
-import { controllerOf, fresh, isControlledBy, podReady, podTerminal } from './helpers.js';
+import { fresh, isControlledBy, podReady, podTerminal } from './helpers.js';
 import { podFromTemplate } from './replicaset.js';
-import type { Controller, ControllerContext } from './types.js';
+import { PodOwnerController } from './pod-owner.js';
 
 const KEY = 'apps/daemonsets';
 
-export class DaemonSetController implements Controller {
+export class DaemonSetController extends PodOwnerController {
   readonly name = 'daemonset';
-  private ctx!: ControllerContext;
-  private client!: Client;
+  protected readonly ownerKey = KEY;
+  protected readonly ownerKind = 'DaemonSet';
 
-  start(ctx: ControllerContext): void {
-    this.ctx = ctx;
-    this.client = ctx.client('kube-controller-manager');
-    this.resync();
-  }
-
-  resync(): void {
-    for (const ds of this.ctx.store.list(KEY)) this.reconcile(ds);
-  }
-
-  onEvent(e: StoreEvent): void {
-    if (e.storageKey === KEY && e.type !== 'DELETED') this.reconcile(e.object);
+  override onEvent(e: StoreEvent): void {
+    // A new node needs its daemon pod.
     if (e.storageKey === '/nodes') this.resync();
-    if (e.storageKey === '/pods') {
-      const ref = controllerOf(e.object);
-      if (ref?.kind !== 'DaemonSet') return;
-      const ds = this.ctx.store.get(KEY, e.object.metadata.namespace, String(ref.name));
-      if (ds && ds.metadata.uid === ref.uid) this.reconcile(ds);
-    }
+    super.onEvent(e);
   }
 
-  private reconcile(eventDs: K8sObject): void {
+  protected reconcile(eventDs: K8sObject): void {
     const ds = fresh(this.ctx, eventDs);
     if (!ds) return;
     if (ds.metadata.deletionTimestamp) return;

@@ -5,41 +5,19 @@
  * pod controller and its scripts (`sim.script({ kind: 'Job', name: /migrate/, outcome: 'fail' })`).
  */
 import type { K8sObject } from '../../core/object.js';
-import type { StoreEvent } from '../store.js';
 import { k8sTime, obj, randomSuffix } from '../util.js';
-import type { Client } from './client.js';
-import { conditionTrue, controllerOf, fresh, isControlledBy, podReady, setCondition } from './helpers.js';
+import { conditionTrue, fresh, isControlledBy, podReady, setCondition } from './helpers.js';
 import { podFromTemplate } from './replicaset.js';
-import type { Controller, ControllerContext } from './types.js';
+import { PodOwnerController } from './pod-owner.js';
 
 const KEY = 'batch/jobs';
 
-export class JobController implements Controller {
+export class JobController extends PodOwnerController {
   readonly name = 'job';
-  private ctx!: ControllerContext;
-  private client!: Client;
+  protected readonly ownerKey = KEY;
+  protected readonly ownerKind = 'Job';
 
-  start(ctx: ControllerContext): void {
-    this.ctx = ctx;
-    this.client = ctx.client('kube-controller-manager');
-    this.resync();
-  }
-
-  resync(): void {
-    for (const j of this.ctx.store.list(KEY)) this.reconcile(j);
-  }
-
-  onEvent(e: StoreEvent): void {
-    if (e.storageKey === KEY && e.type !== 'DELETED') this.reconcile(e.object);
-    if (e.storageKey === '/pods') {
-      const ref = controllerOf(e.object);
-      if (ref?.kind !== 'Job') return;
-      const job = this.ctx.store.get(KEY, e.object.metadata.namespace, String(ref.name));
-      if (job && job.metadata.uid === ref.uid) this.reconcile(job);
-    }
-  }
-
-  private reconcile(eventJob: K8sObject): void {
+  protected reconcile(eventJob: K8sObject): void {
     const job = fresh(this.ctx, eventJob);
     if (!job) return;
     if (job.metadata.deletionTimestamp) return;

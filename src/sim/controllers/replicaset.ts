@@ -5,41 +5,18 @@
  */
 import type { K8sObject } from '../../core/object.js';
 import { ApiError } from '../errors.js';
-import type { StoreEvent } from '../store.js';
 import { clone, obj, randomSuffix } from '../util.js';
-import type { Client } from './client.js';
-import { controllerOf, fresh, isControlledBy, ownerRef, podReady, podTerminal, setCondition } from './helpers.js';
-import type { Controller, ControllerContext } from './types.js';
+import { fresh, isControlledBy, ownerRef, podReady, podTerminal, setCondition } from './helpers.js';
+import { PodOwnerController } from './pod-owner.js';
 
 const RS_KEY = 'apps/replicasets';
 
-export class ReplicaSetController implements Controller {
+export class ReplicaSetController extends PodOwnerController {
   readonly name = 'replicaset';
-  private ctx!: ControllerContext;
-  private client!: Client;
+  protected readonly ownerKey = RS_KEY;
+  protected readonly ownerKind = 'ReplicaSet';
 
-  start(ctx: ControllerContext): void {
-    this.ctx = ctx;
-    this.client = ctx.client('kube-controller-manager');
-    this.resync();
-  }
-
-  resync(): void {
-    for (const rs of this.ctx.store.list(RS_KEY)) this.reconcile(rs);
-  }
-
-  onEvent(e: StoreEvent): void {
-    if (e.storageKey === RS_KEY && e.type !== 'DELETED') this.reconcile(e.object);
-    if (e.storageKey === '/pods') {
-      const ref = controllerOf(e.object);
-      if (ref?.kind === 'ReplicaSet') {
-        const rs = this.ctx.store.get(RS_KEY, e.object.metadata.namespace, String(ref.name));
-        if (rs && rs.metadata.uid === ref.uid) this.reconcile(rs);
-      }
-    }
-  }
-
-  private reconcile(eventRs: K8sObject): void {
+  protected reconcile(eventRs: K8sObject): void {
     const rs = fresh(this.ctx, eventRs);
     if (!rs) return;
     if (rs.metadata.deletionTimestamp) return;

@@ -5,41 +5,19 @@
  * ordinal when the template changes.
  */
 import type { K8sObject } from '../../core/object.js';
-import type { StoreEvent } from '../store.js';
 import { arr, clone, obj, stableHash } from '../util.js';
-import type { Client } from './client.js';
-import { controllerOf, fresh, isControlledBy, podReady, podTerminal } from './helpers.js';
+import { fresh, isControlledBy, podReady, podTerminal } from './helpers.js';
 import { podFromTemplate } from './replicaset.js';
-import type { Controller, ControllerContext } from './types.js';
+import { PodOwnerController } from './pod-owner.js';
 
 const KEY = 'apps/statefulsets';
 
-export class StatefulSetController implements Controller {
+export class StatefulSetController extends PodOwnerController {
   readonly name = 'statefulset';
-  private ctx!: ControllerContext;
-  private client!: Client;
+  protected readonly ownerKey = KEY;
+  protected readonly ownerKind = 'StatefulSet';
 
-  start(ctx: ControllerContext): void {
-    this.ctx = ctx;
-    this.client = ctx.client('kube-controller-manager');
-    this.resync();
-  }
-
-  resync(): void {
-    for (const s of this.ctx.store.list(KEY)) this.reconcile(s);
-  }
-
-  onEvent(e: StoreEvent): void {
-    if (e.storageKey === KEY && e.type !== 'DELETED') this.reconcile(e.object);
-    if (e.storageKey === '/pods') {
-      const ref = controllerOf(e.object);
-      if (ref?.kind !== 'StatefulSet') return;
-      const sts = this.ctx.store.get(KEY, e.object.metadata.namespace, String(ref.name));
-      if (sts && sts.metadata.uid === ref.uid) this.reconcile(sts);
-    }
-  }
-
-  private reconcile(eventSts: K8sObject): void {
+  protected reconcile(eventSts: K8sObject): void {
     const sts = fresh(this.ctx, eventSts);
     if (!sts) return;
     if (sts.metadata.deletionTimestamp) return;
