@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { loadAll } from 'js-yaml';
 import { groupOf, versionOf, type K8sObject } from '../core/object.js';
 import { compileRule, newCelStats, type CelStats } from './cel.js';
-import { upstreamCrdsDir } from './paths.js';
+import { shippedCrdsDir, shippedInstallDir } from './paths.js';
 import { compileStructuralSchema, type Schema, type SchemaIssue, type StructuralValidator } from './structural-schema.js';
 
 /**
@@ -23,7 +23,7 @@ export interface CrdVersion {
 export interface CustomResourceDefinition {
   apiVersion: string;
   kind: 'CustomResourceDefinition';
-  metadata: { name: string };
+  metadata: { name: string; annotations?: Record<string, string> };
   spec: {
     group: string;
     names: { kind: string; plural: string; singular?: string; listKind?: string };
@@ -65,13 +65,14 @@ interface Entry {
   validators: Map<string, StructuralValidator>;
 }
 
-/** Every project under shared/upstream/crds; Gateway API only from its experimental channel. */
+/**
+ * The CRDs of every pinned project, all shipped in the package: the install manifests the operators
+ * chart renders (each CRD once; the first file that has a kind wins), then the CRDs no install
+ * manifest carries.
+ */
 export function defaultCrdDirs(): string[] {
-  const root = upstreamCrdsDir();
-  return readdirSync(root)
-    .sort()
-    .filter((d) => statSync(join(root, d)).isDirectory())
-    .map((d) => (d === 'gateway-api' ? join(root, d, 'experimental') : join(root, d)));
+  const subdirs = (root: string) => readdirSync(root).sort().filter((d) => statSync(join(root, d)).isDirectory()).map((d) => join(root, d));
+  return [...subdirs(shippedInstallDir()), ...subdirs(shippedCrdsDir())];
 }
 
 export function loadCrdCatalog(dirs: string[] = defaultCrdDirs()): CrdCatalog {

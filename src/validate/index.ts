@@ -19,7 +19,7 @@ export { operatorProvidedRefs } from './implied.js';
 export interface ValidateRenderOptions {
   /** Objects something other than this render creates (users, operators, secret generators). */
   provided: ProvidedRef[];
-  /** CRD files or directories (CRDs and install manifests); default: shared/upstream/crds. */
+  /** CRD files or directories (CRDs and install manifests); default: the pinned upstream CRDs shipped in the package (upstream/). */
   crdDirs?: string[];
   /** An already loaded catalog; wins over crdDirs. */
   catalog?: CrdCatalog;

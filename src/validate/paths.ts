@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The directory holding package.json, found by walking up from this module (works from src/ and dist/src/). */
+/** The directory holding package.json, found by walking up from this module (works from src/, dist/src/ and dist/bundle/). */
 export function repoRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
@@ -13,11 +13,17 @@ export function repoRoot(): string {
   }
 }
 
-/** `<repo>/../shared`: CI clones the repo elsewhere with shared/ beside it, so never hard-code /work. */
-export function sharedDir(): string {
-  return resolve(repoRoot(), '..', 'shared');
+/** Third-party data shipped in the package: pinned upstream manifests and CRDs (upstream/SOURCES.md). */
+export function shippedUpstreamDir(): string {
+  return join(repoRoot(), 'upstream');
 }
 
-export function upstreamCrdsDir(): string {
-  return join(sharedDir(), 'upstream', 'crds');
+/** The pinned install manifests the operators chart renders: <project>/<file>. */
+export function shippedInstallDir(): string {
+  return join(shippedUpstreamDir(), 'install');
+}
+
+/** CRDs that no shipped install manifest carries (Knative Serving's, Prometheus Operator's, llm-d's). */
+export function shippedCrdsDir(): string {
+  return join(shippedUpstreamDir(), 'crds');
 }

@@ -2,10 +2,10 @@ import { join } from 'node:path';
 import { resolveChart } from '../../src/charts/index.js';
 import type { K8sObject } from '../../src/core/object.js';
 import { emptyValueOptions, renderRelease, type RenderedRelease } from '../../src/render/pipeline.js';
-import { sharedDir } from '../../src/validate/paths.js';
+import { shippedInstallDir } from '../../src/validate/paths.js';
 
 /** The upstream release files, laid out as <project>/<file> (what --manifests-dir expects). */
-export const UPSTREAM_INSTALL = join(sharedDir(), 'upstream', 'install');
+export const UPSTREAM_INSTALL = shippedInstallDir();
 
 export const ALL_OFF = [
   'cert-manager.enabled=false',

@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { showChart, showSchema, showValues } from '../../src/actions/show.js';
 import { resolveChart } from '../../src/charts/index.js';
-import { defaultCacheDir, loadLock, MANIFESTS_DIR_ENV, searchDirs } from '../../src/charts/inference-operators/manifests.js';
+import { loadLock, MANIFESTS_DIR_ENV, searchDirs } from '../../src/charts/inference-operators/manifests.js';
 import { VERSIONS } from '../../src/charts/inference-operators/versions.js';
-import { repoRoot } from '../../src/validate/paths.js';
+import { repoRoot, shippedInstallDir } from '../../src/validate/paths.js';
 import { ALL_OFF, renderOperators, UPSTREAM_INSTALL } from './operators-helpers.js';
 
 const GIE = { project: 'gateway-api-inference-extension', file: 'manifests-v1.6.0.yaml' };
@@ -40,7 +40,7 @@ function withEnv(env: Record<string, string | undefined>, fn: () => void): void 
   }
 }
 
-test('the lock matches the shared upstream files byte for byte (sha256 and size) and pins the versions of versions.ts', () => {
+test('the lock matches the shipped upstream files byte for byte (sha256 and size) and pins the versions of versions.ts', () => {
   const versionOf: Record<string, string> = {
     'cert-manager': VERSIONS.certManager,
     cnpg: VERSIONS.cnpg,
@@ -49,15 +49,19 @@ test('the lock matches the shared upstream files byte for byte (sha256 and size)
     'knative-operator': VERSIONS.knativeOperator,
     kserve: VERSIONS.kserve,
     'gateway-api-inference-extension': VERSIONS.gatewayApiInferenceExtension,
+    'envoy-ai-gateway': VERSIONS.envoyAiGateway,
+    keda: VERSIONS.keda,
   };
   const lock = loadLock();
-  assert.equal(lock.manifests.length, 8);
+  assert.equal(lock.manifests.length, 13);
   for (const e of lock.manifests) {
     const bytes = readFileSync(join(UPSTREAM_INSTALL, e.project, e.file));
     assert.equal(createHash('sha256').update(bytes).digest('hex'), e.sha256, `${e.project}/${e.file}`);
     assert.equal(bytes.length, e.size);
     assert.equal(e.version, versionOf[e.project], `${e.project} version`);
-    assert.match(e.url, /^https:\/\/github\.com\/[^/]+\/[^/]+\/releases\/download\/[^/]+\/[^/]+\.yaml$/, 'a GitHub release asset URL');
+    // A GitHub release asset, or the OCI chart a helm-template rebuild came from.
+    assert.match(e.url, /^(https:\/\/github\.com\/[^/]+\/[^/]+\/releases\/download\/[^/]+\/[^/]+\.yaml|oci:\/\/[^\s]+:v?[0-9.]+)$/, e.url);
+    if (e.url.startsWith('oci://')) assert.equal(e.origin, 'local-rebuild');
     assert.ok(e.url.includes(e.version), `${e.url} is the ${e.version} release`);
     assert.ok(['upstream-copy', 'local-rebuild'].includes(e.origin));
   }
@@ -73,17 +77,17 @@ test('a tampered copy is refused with the file, the expected and the actual dige
     const expected = loadLock().manifests.find((e) => e.file === GIE.file)!.sha256;
     assert.throws(
       () => renderOperators(ONLY_GIE, dir),
-      (err: Error) => err.name === 'UserError' && err.message.includes(path) && err.message.includes(`expected ${expected}`) && err.message.includes(`actual ${actual}`) && err.message.includes('inferctl fetch-manifests'),
+      (err: Error) => err.name === 'UserError' && err.message.includes(path) && err.message.includes(`expected ${expected}`) && err.message.includes(`actual ${actual}`) && err.message.includes('drop --manifests-dir to use the pinned copy shipped with inferctl'),
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });
 
-test('a missing file fails the render with which file, where it looked and how to get it', () => {
+test('a missing file in --manifests-dir fails the render naming every file, where it looked and the fix', () => {
   const empty = tempDir();
   try {
-    withEnv({ [MANIFESTS_DIR_ENV]: undefined, XDG_CACHE_HOME: join(empty, 'cache') }, () => {
+    withEnv({ [MANIFESTS_DIR_ENV]: undefined }, () => {
       assert.throws(
         () => renderOperators(ONLY_GIE, join(empty, 'given')),
         (err: Error) =>
@@ -91,8 +95,7 @@ test('a missing file fails the render with which file, where it looked and how t
           err.message.includes(`${GIE.project}/${GIE.file}`) &&
           err.message.includes('https://github.com/kubernetes-sigs/gateway-api-inference-extension/releases/download/v1.6.0/manifests.yaml') &&
           err.message.includes(`--manifests-dir ${join(empty, 'given')}`) &&
-          err.message.includes(join(empty, 'cache', 'inferctl', 'manifests')) &&
-          err.message.includes('npx inferctl fetch-manifests') &&
+          err.message.includes('drop --manifests-dir') &&
           !err.message.includes('\n'),
       );
       // Every missing file is named at once, not one per attempt.
@@ -103,24 +106,21 @@ test('a missing file fails the render with which file, where it looked and how t
   }
 });
 
-test('resolution order: --manifests-dir, then $INFERCTL_MANIFESTS_DIR, then the cache; the first copy found is the one verified', () => {
+test('resolution: --manifests-dir, else $INFERCTL_MANIFESTS_DIR, else the copies shipped in the package; never a mix', () => {
   const root = tempDir();
-  const [flag, env, cache] = ['flag', 'env', 'xdg'].map((d) => join(root, d));
+  const [flag, env] = ['flag', 'env'].map((d) => join(root, d));
   const bad = (t: string) => `${t}\n# tampered\n`;
   try {
-    withEnv({ [MANIFESTS_DIR_ENV]: env, XDG_CACHE_HOME: cache }, () => {
-      const cacheDir = join(cache, 'inferctl', 'manifests');
-      assert.deepEqual(searchDirs({ manifestsDir: flag }).map((d) => d.dir), [flag, env, cacheDir]);
-      assert.equal(defaultCacheDir(), cacheDir);
-      placeGie(cacheDir);
-      assert.equal(renderOperators(ONLY_GIE, null).objects.length, 2, 'found in the cache');
-      placeGie(env, bad);
-      assert.throws(() => renderOperators(ONLY_GIE, null), (err: Error) => err.message.includes(join(env, GIE.project)), '$INFERCTL_MANIFESTS_DIR wins over the cache');
-      placeGie(flag);
-      assert.equal(renderOperators(ONLY_GIE, flag).objects.length, 2, '--manifests-dir wins over both');
+    withEnv({ [MANIFESTS_DIR_ENV]: undefined }, () => {
+      assert.deepEqual(searchDirs({}).map((d) => d.dir), [shippedInstallDir()]);
+      assert.equal(renderOperators(ONLY_GIE, null).objects.length, 2, 'the shipped copy, with no flag and no download');
     });
-    withEnv({ [MANIFESTS_DIR_ENV]: undefined, XDG_CACHE_HOME: undefined, HOME: join(root, 'home') }, () => {
-      assert.equal(defaultCacheDir(), join(root, 'home', '.cache', 'inferctl', 'manifests'));
+    withEnv({ [MANIFESTS_DIR_ENV]: env }, () => {
+      assert.deepEqual(searchDirs({ manifestsDir: flag }).map((d) => d.dir), [flag, env]);
+      placeGie(env, bad);
+      assert.throws(() => renderOperators(ONLY_GIE, null), (err: Error) => err.message.includes(join(env, GIE.project)), '$INFERCTL_MANIFESTS_DIR replaces the shipped copies');
+      placeGie(flag);
+      assert.equal(renderOperators(ONLY_GIE, flag).objects.length, 2, '--manifests-dir wins');
     });
   } finally {
     rmSync(root, { recursive: true, force: true });

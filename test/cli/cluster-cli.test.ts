@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { kubectlPath } from '../../src/sim/kubectl-binary.js';
 import { applySetId, parentSecretName } from '../../src/release/record.js';
 import { emitYaml } from '../../src/render/yaml-emit.js';
-import { CRDS, INFRA_CRDS, operatorDeployments } from '../helpers/platform.js';
+import { crdObjects, INFRA_CRDS, operatorDeployments } from '../helpers/platform.js';
 import { freePort } from '../helpers/procs.js';
 
 /**
@@ -40,7 +40,9 @@ before(async () => {
     sim.once('exit', (code) => reject(new Error(`k8s-sim exited ${code}`)));
   });
   // The operators layer's CRDs, applied server-side by kubectl as their docs say.
-  const crd = k('apply', '--server-side', ...INFRA_CRDS.flatMap((f) => ['-f', join(CRDS, f)]));
+  const crds = join(dir, 'crds.yaml');
+  writeFileSync(crds, crdObjects(INFRA_CRDS).map((o) => `---\n${emitYaml(o)}`).join(''));
+  const crd = k('apply', '--server-side', '-f', crds);
   assert.equal(crd.status, 0, crd.stderr);
   const operators = join(dir, 'operators.yaml');
   writeFileSync(operators, operatorDeployments(['cnpg', 'envoy-gateway', 'knative']).map((o) => `---\n${emitYaml(o)}`).join(''));

@@ -7,7 +7,7 @@ import type { Client } from '../../src/sim/controllers/client.js';
 import { conditionTrue, deploymentAvailable, fresh, setCondition } from '../../src/sim/controllers/helpers.js';
 import type { ScriptHandle } from '../../src/sim/scripts.js';
 import type { StoreEvent } from '../../src/sim/store.js';
-import { upstreamCrdsDir } from '../../src/validate/paths.js';
+import { shippedCrdsDir } from '../../src/validate/paths.js';
 
 /**
  * What three upstream operators do that the simulator's scripted controllers (src/sim/controllers)
@@ -155,9 +155,9 @@ export class EnvoyGatewayCertgenEmulation extends Emulation {
 }
 
 let servingCrds: K8sObject[] | undefined;
-/** Knative Serving's CRDs, as the Knative Operator ships them (shared/upstream/crds/knative-serving). */
+/** Knative Serving's CRDs, as the Knative Operator ships them (upstream/crds/knative-serving, shipped in the package). */
 export function knativeServingCrds(): K8sObject[] {
-  const dir = join(upstreamCrdsDir(), 'knative-serving');
+  const dir = join(shippedCrdsDir(), 'knative-serving');
   servingCrds ??= readdirSync(dir)
     .filter((f) => f.endsWith('.yaml'))
     .sort()

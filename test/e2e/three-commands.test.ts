@@ -463,7 +463,7 @@ test('install stack2 without an infrastructure release fails with a clear messag
 // ---- 6. validation ----
 
 test('every object rendered across the three layers validates against the upstream CRDs and Kubernetes schemas', { timeout: TEST_TIMEOUT }, () => {
-  // crdDirs: shared/upstream/crds (CNPG, Gateway API, Envoy Gateway, Knative, KServe, GIE) plus the
+  // crdDirs: the shipped upstream CRDs (CNPG, Gateway API, Envoy Gateway, Knative, KServe, GIE) plus the
   // operators' install manifests (cert-manager's CRDs ship only there).
   const crdDirs = [...defaultCrdDirs(), UPSTREAM_INSTALL];
   const byLayer = new Map(renders.map((r) => [r.layer, r]));

@@ -11,30 +11,21 @@ import { startSimulator, type Simulator, type SimulatorOptions } from '../../src
 import type { Controller, ControllerContext } from '../../src/sim/controllers/types.js';
 import type { ScriptHandle } from '../../src/sim/scripts.js';
 import type { StoreEvent } from '../../src/sim/store.js';
-import { sharedDir } from '../../src/validate/paths.js';
-
-export const CRDS = join(sharedDir(), 'upstream', 'crds');
+import { shippedCrds } from './upstream.js';
 
 /** CRDs the infrastructure layer's custom resources need, as the operators layer installs them. */
 export const INFRA_CRDS = [
-  'cloudnative-pg/postgresql.cnpg.io_clusters.yaml',
-  'cloudnative-pg/postgresql.cnpg.io_poolers.yaml',
-  'gateway-api/experimental/gateway.networking.k8s.io_gatewayclasses.yaml',
-  'gateway-api/experimental/gateway.networking.k8s.io_gateways.yaml',
-  'gateway-api/experimental/gateway.networking.k8s.io_httproutes.yaml',
-  'envoy-gateway/gateway.envoyproxy.io_envoyproxies.yaml',
-  'envoy-gateway/gateway.envoyproxy.io_backendtrafficpolicies.yaml',
-  'knative-operator/operator.knative.dev_knativeservings.yaml',
+  'Cluster.postgresql.cnpg.io',
+  'Pooler.postgresql.cnpg.io',
+  'GatewayClass.gateway.networking.k8s.io',
+  'Gateway.gateway.networking.k8s.io',
+  'HTTPRoute.gateway.networking.k8s.io',
+  'EnvoyProxy.gateway.envoyproxy.io',
+  'BackendTrafficPolicy.gateway.envoyproxy.io',
+  'KnativeServing.operator.knative.dev',
 ];
 
-const parsed = new Map<string, K8sObject[]>();
-export function crdObjects(files: string[]): K8sObject[] {
-  return files.flatMap((f) => {
-    let docs = parsed.get(f);
-    if (!docs) parsed.set(f, (docs = (loadAll(readFileSync(join(CRDS, f), 'utf8')) as K8sObject[]).filter((d) => d?.kind === 'CustomResourceDefinition')));
-    return docs;
-  });
-}
+export const crdObjects = shippedCrds;
 
 /** The operator Deployments the simulator's scripted controllers look for (names as upstream installs them). */
 export function operatorDeployments(which: ('cnpg' | 'envoy-gateway' | 'knative' | 'kserve')[]): K8sObject[] {

@@ -18,10 +18,10 @@ let p: Platform;
 let litellm: FakeLiteLLM;
 const NS = 'llm';
 const STACK_CRDS = [
-  'kserve/serving.kserve.io_servingruntimes.yaml',
-  'kserve/serving.kserve.io_inferenceservices.yaml',
-  'knative-serving/service.yaml',
-  'gateway-api-inference-extension/inference.networking.k8s.io_inferencepools.yaml',
+  'ServingRuntime.serving.kserve.io',
+  'InferenceService.serving.kserve.io',
+  'Service.serving.knative.dev',
+  'InferencePool.inference.networking.k8s.io',
 ];
 
 const EXTERNAL_DB = [

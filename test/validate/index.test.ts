@@ -13,7 +13,7 @@ function broken(): K8sObject[] {
   delete find('HTTPRoute', 'litellm').spec.rules[0].backendRefs[0].port;
   delete find('StatefulSet', 'valkey').spec.template.spec.containers[0].securityContext;
   objects.push(structuredClone(find('ConfigMap', 'litellm-config')));
-  objects.push({ apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', metadata: { name: 'litellm', namespace: 'infra' }, spec: {} });
+  objects.push({ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'litellm', namespace: 'infra' }, spec: {} });
   return objects;
 }
 
@@ -44,7 +44,7 @@ test('issues are grouped per object in render order, sorted by source and path',
   const report = validateRender(broken(), { provided: [] });
   assert.equal(report.ok, false);
   assert.deepEqual(report.objects.map((o) => o.object), [
-    'ConfigMap infra/litellm-config', 'Deployment infra/litellm', 'Cluster infra/pg', 'StatefulSet infra/valkey', 'HTTPRoute infra/litellm', 'ServiceMonitor infra/litellm',
+    'ConfigMap infra/litellm-config', 'Deployment infra/litellm', 'Cluster infra/pg', 'StatefulSet infra/valkey', 'HTTPRoute infra/litellm', 'VirtualService infra/litellm',
   ]);
   const lines = report.issues.map((i) => `${i.object} [${i.source}] ${i.path}`);
   assert.deepEqual(lines, [
@@ -55,10 +55,10 @@ test('issues are grouped per object in render order, sorted by source and path',
     'StatefulSet infra/valkey [pod-security] spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation',
     'StatefulSet infra/valkey [pod-security] spec.template.spec.containers[0].securityContext.capabilities.drop',
     'HTTPRoute infra/litellm [schema] spec.rules[0].backendRefs[0]',
-    'ServiceMonitor infra/litellm [schema] apiVersion',
+    'VirtualService infra/litellm [schema] apiVersion',
   ]);
   assert.equal(report.issues[6].message, 'Must have port for Service reference');
-  assert.match(report.issues[7].message, /no schema for ServiceMonitor in monitoring.coreos.com\/v1/);
+  assert.match(report.issues[7].message, /no schema for VirtualService in networking.istio.io\/v1/);
 });
 
 test('the summary is deterministic and says what was not evaluated', () => {

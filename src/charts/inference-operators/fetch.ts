@@ -6,33 +6,47 @@ import type { LockEntry, ManifestLock } from './manifests.js';
 /** The subset of the global fetch that downloading needs; tests pass the real one against 127.0.0.1. */
 export type FetchImpl = (url: string) => Promise<Response>;
 
+/**
+ * present: DIR already held the pinned bytes; match: the official asset equals the pinned copy;
+ * differs: it does not (saved beside it as <file>.official for comparison); no-asset: the project
+ * publishes a Helm chart, not a YAML file; failed: the download itself failed.
+ */
+export type FetchStatus = 'present' | 'match' | 'differs' | 'no-asset' | 'failed';
+
 export interface FetchResult {
   entry: LockEntry;
-  path: string;
-  /** present: already in the cache and verified; downloaded: fetched and verified; failed: see message. */
-  status: 'present' | 'downloaded' | 'failed';
+  /** Where the file was written (the pinned name for present/match, <file>.official for differs). */
+  path?: string;
+  status: FetchStatus;
+  /** What happened and, for differs/failed/no-asset, what the user can do. */
   message?: string;
+  actualSha256?: string;
+  actualSize?: number;
 }
 
 /**
- * Downloads every lock entry missing from (or corrupt in) cacheDir/<project>/<file>. Each download is
- * written to a temporary file beside its target, checked against the lock's sha256 and size, and only
- * then renamed into place, so the cache never holds a partial or unverified file. Failures are
- * reported per file, not thrown, so one bad URL does not hide the state of the others.
+ * Downloads each lock entry's official release asset into dir/<project>/<file> and compares it with
+ * the pinned copy. Nothing here changes what install renders: that is always the pinned copy shipped
+ * in the package (or --manifests-dir). A matching asset is stored under the pinned name, so dir is a
+ * valid --manifests-dir for it; a differing asset is stored as <file>.official, never under the pinned
+ * name; every download goes to a temporary file first, so dir never holds a partial file.
  */
-export async function fetchManifests(lock: ManifestLock, cacheDir: string, fetchImpl: FetchImpl = fetch): Promise<FetchResult[]> {
+export async function fetchManifests(lock: ManifestLock, dir: string, fetchImpl: FetchImpl = fetch): Promise<FetchResult[]> {
   const results: FetchResult[] = [];
   for (const entry of lock.manifests) {
-    const path = join(cacheDir, entry.project, entry.file);
+    const path = join(dir, entry.project, entry.file);
     if (existsSync(path) && digestOf(path) === entry.sha256) {
       results.push({ entry, path, status: 'present' });
       continue;
     }
+    if (!/^https?:\/\//.test(entry.url)) {
+      results.push({ entry, status: 'no-asset', message: `${entry.project} publishes no YAML release file for ${entry.version} (${entry.url}); the pinned copy was rendered from it: ${entry.note}` });
+      continue;
+    }
     try {
-      await download(entry, path, fetchImpl);
-      results.push({ entry, path, status: 'downloaded' });
+      results.push(await download(entry, path, fetchImpl));
     } catch (err) {
-      results.push({ entry, path, status: 'failed', message: err instanceof Error ? err.message : String(err) });
+      results.push({ entry, status: 'failed', message: `${err instanceof Error ? err.message : String(err)}; retry when ${new URL(entry.url).host} is reachable.` });
     }
   }
   return results;
@@ -42,7 +56,7 @@ function digestOf(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
 
-async function download(entry: LockEntry, path: string, fetchImpl: FetchImpl): Promise<void> {
+async function download(entry: LockEntry, path: string, fetchImpl: FetchImpl): Promise<FetchResult> {
   mkdirSync(dirname(path), { recursive: true });
   const temp = `${path}.download-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
@@ -64,13 +78,23 @@ async function download(entry: LockEntry, path: string, fetchImpl: FetchImpl): P
     out.end();
     await closed;
     const actual = hash.digest('hex');
-    if (actual !== entry.sha256) {
-      const why = entry.origin === 'local-rebuild'
-        ? ` This lock entry is a local rebuild of the release asset (see its note), so the asset's bytes may legitimately differ: copy the rebuilt file and use --manifests-dir instead.`
-        : ' The download is corrupt or the asset was replaced upstream; nothing was written to the cache.';
-      throw new Error(`${entry.project}/${entry.file} from ${entry.url}: sha256 expected ${entry.sha256}, actual ${actual} (${size} bytes, expected ${entry.size}).${why}`);
+    if (actual === entry.sha256) {
+      renameSync(temp, path);
+      return { entry, path, status: 'match' };
     }
-    renameSync(temp, path);
+    const official = `${path}.official`;
+    renameSync(temp, official);
+    const why = entry.origin === 'local-rebuild'
+      ? `expected: the pinned copy is a local rebuild with the project's release recipe (${entry.note})`
+      : 'the pinned copy is a byte copy of this asset, so the asset was replaced upstream or corrupted in transit';
+    return {
+      entry,
+      path: official,
+      status: 'differs',
+      actualSha256: actual,
+      actualSize: size,
+      message: `the official asset (${size} bytes, sha256 ${actual.slice(0, 12)}…) differs from the pinned copy (${entry.size} bytes, sha256 ${entry.sha256.slice(0, 12)}…): ${why}. It was saved as ${official} for comparison; installs keep using the pinned copy shipped with inferctl.`,
+    };
   } finally {
     rmSync(temp, { force: true });
   }

@@ -5,13 +5,13 @@ import { join } from 'node:path';
 import { loadAll } from 'js-yaml';
 import { UserError } from '../../core/errors.js';
 import { isPlainObject, type K8sObject } from '../../core/object.js';
-import { repoRoot } from '../../validate/paths.js';
+import { repoRoot, shippedInstallDir } from '../../validate/paths.js';
 
 /**
- * Where the upstream release manifests come from. They are too big to ship in the package (about
- * 10 MB), so a lock file pins each one by sha256 and rendering finds them on disk: --manifests-dir,
- * then $INFERCTL_MANIFESTS_DIR, then the cache `inferctl fetch-manifests` fills. Rendering never
- * downloads anything; a file that is missing or differs from the lock stops the render.
+ * Where the upstream release manifests come from: the pinned copies shipped in the package
+ * (upstream/install/<project>/<file>), unless --manifests-dir or $INFERCTL_MANIFESTS_DIR names a
+ * directory of the same layout. A lock file pins each one by sha256; rendering never downloads
+ * anything, and a file that differs from the lock stops the render.
  */
 
 export interface LockEntry {
@@ -92,7 +92,8 @@ export function searchDirs(search: ManifestSearch): SearchDir[] {
   const dirs: SearchDir[] = [];
   if (search.manifestsDir) dirs.push({ dir: search.manifestsDir, label: '--manifests-dir' });
   if (env[MANIFESTS_DIR_ENV]) dirs.push({ dir: env[MANIFESTS_DIR_ENV]!, label: `$${MANIFESTS_DIR_ENV}` });
-  dirs.push({ dir: defaultCacheDir(env), label: 'the cache' });
+  // An explicit directory replaces the shipped copies; it is not mixed with them.
+  if (!dirs.length) dirs.push({ dir: shippedInstallDir(), label: 'the copies shipped with inferctl' });
   return dirs;
 }
 
@@ -109,10 +110,12 @@ export function locateManifests(entries: LockEntry[], search: ManifestSearch): M
   if (missing.length) {
     const files = missing.map((e) => `${e.project}/${e.file} (${e.url})`).join(', ');
     const looked = dirs.map((d) => `${d.label} ${d.dir}`).join(', ');
+    const explicit = dirs.some((d) => d.dir !== shippedInstallDir());
     throw new UserError(
-      `the inference-operators chart renders upstream release manifests that are not on this machine: ${files}. Looked in ${looked}${search.manifestsDir ? '' : ' (no --manifests-dir given)'}. ` +
-        `Download them into the cache with "npx inferctl fetch-manifests" (each file is checked against charts/inference-operators/manifests.lock.json), ` +
-        `or pass --manifests-dir DIR (or set ${MANIFESTS_DIR_ENV}) to a directory laid out as <project>/<file>, e.g. DIR/${missing[0].project}/${missing[0].file}.`,
+      `the inference-operators chart renders upstream release manifests that are not on this machine: ${files}. Looked in ${looked}. ` +
+        (explicit
+          ? `That directory must be laid out as <project>/<file>, e.g. ${join(dirs[0].dir, missing[0].project, missing[0].file)}, holding the files pinned in charts/inference-operators/manifests.lock.json; or drop --manifests-dir (and ${MANIFESTS_DIR_ENV}) to use the copies shipped with inferctl.`
+          : `The package is incomplete: reinstall inferctl (npm install -g inferctl), or pass --manifests-dir DIR with the files laid out as <project>/<file>.`),
     );
   }
   return found;
@@ -125,7 +128,7 @@ export function sha256(bytes: Uint8Array): string {
 export function mismatchError(entry: LockEntry, path: string, actual: string): UserError {
   return new UserError(
     `upstream manifest ${path} does not match the lock (charts/inference-operators/manifests.lock.json): sha256 expected ${entry.sha256}, actual ${actual}. ` +
-      `It was modified or is another release of ${entry.project}; delete it and run "npx inferctl fetch-manifests", or point --manifests-dir at an unmodified copy of ${entry.project} ${entry.version}.`,
+      `It was modified or is another release of ${entry.project}: point --manifests-dir at an unmodified copy of ${entry.project} ${entry.version}, or drop --manifests-dir to use the pinned copy shipped with inferctl.`,
   );
 }
 

@@ -28,6 +28,9 @@ export const VERSIONS = {
   knativeServingRange: '1.20-1.23',
   kserve: 'v0.20.0',
   gatewayApiInferenceExtension: 'v1.6.0',
+  /** Shipped and locked; rendered by the components that use them (AI gateway routing, autoscaling). */
+  envoyAiGateway: 'v1.1.0',
+  keda: '2.20.2',
 } as const;
 
 /** One line for `inferctl show chart`. */

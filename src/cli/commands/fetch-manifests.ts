@@ -8,19 +8,18 @@ function humanSize(bytes: number): string {
 
 export const fetchManifestsCommand: CommandSpec = {
   path: ['fetch-manifests'],
-  summary: 'Download the upstream release manifests the inference-operators chart renders into the local cache, verified by sha256.',
+  summary: 'Download the official upstream release assets and compare them with the pinned copies inferctl ships (install never needs this).',
   positionals: [],
   flags: [
-    { name: 'cache-dir', type: 'string', valueName: 'DIR', description: 'Cache to fill (default $XDG_CACHE_HOME/inferctl/manifests, else ~/.cache/inferctl/manifests)' },
+    { name: 'dir', type: 'string', valueName: 'DIR', description: 'Where to save the downloads (default $XDG_CACHE_HOME/inferctl/manifests, else ~/.cache/inferctl/manifests)' },
     { name: 'project', type: 'list', valueName: 'NAME', description: 'Only this project of the lock (cnpg, kserve, ...)' },
   ],
   examples: [
     'inferctl fetch-manifests',
-    'inferctl fetch-manifests --project kserve --project cert-manager',
-    'inferctl fetch-manifests --cache-dir ./manifests && inferctl template operators ./charts/inference-operators --manifests-dir ./manifests',
+    'inferctl fetch-manifests --project cnpg --dir ./manifests',
   ],
   async run(args) {
-    const cacheDir = flagString(args, 'cache-dir') ?? defaultCacheDir();
+    const dir = flagString(args, 'dir') ?? defaultCacheDir();
     const lock = loadLock();
     const projects = flagList(args, 'project');
     const unknown = projects.filter((p) => !lock.manifests.some((e) => e.project === p));
@@ -29,20 +28,22 @@ export const fetchManifestsCommand: CommandSpec = {
       throw new UserError(`unknown project ${unknown.join(', ')} for --project; the lock (${lockPath()}) lists: ${known}.`);
     }
     const selected: ManifestLock = projects.length ? { ...lock, manifests: lock.manifests.filter((e) => projects.includes(e.project)) } : lock;
-    const results = await fetchManifests(selected, cacheDir);
+    const results = await fetchManifests(selected, dir);
     for (const r of results) {
       const name = `${r.entry.project}/${r.entry.file}`;
-      if (r.status === 'failed') process.stderr.write(`failed      ${name}: ${r.message}\n`);
-      else process.stderr.write(`${r.status.padEnd(12)}${name} (${humanSize(r.entry.size)}, sha256 ${r.entry.sha256.slice(0, 12)}… verified)\n`);
+      const line = r.status === 'present' || r.status === 'match' ? `${name} (${humanSize(r.entry.size)}, sha256 ${r.entry.sha256.slice(0, 12)}… equals the pinned copy)` : `${name}: ${r.message}`;
+      process.stderr.write(`${r.status.padEnd(9)} ${line}\n`);
     }
     const failed = results.filter((r) => r.status === 'failed');
-    if (failed.length) {
-      throw new UserError(
-        `${failed.length} of ${results.length} manifests could not be fetched into ${cacheDir} (see above); nothing unverified was written. ` +
-          `Copy verified files into a directory laid out as <project>/<file> and pass it with --manifests-dir, or retry when the network is reachable.`,
-      );
+    const tampered = results.filter((r) => r.status === 'differs' && r.entry.origin === 'upstream-copy');
+    process.stderr.write(`Install and template are unaffected: they always render the pinned copies shipped with inferctl (or --manifests-dir).\n`);
+    if (tampered.length || failed.length) {
+      const parts = [
+        ...(tampered.length ? [`${tampered.map((r) => `${r.entry.project}/${r.entry.file}`).join(', ')} should be byte copies of the official asset but differ: compare ${tampered[0].path} with the pinned copy before trusting either, and report it`] : []),
+        ...(failed.length ? [`${failed.length} download(s) failed (see above); retry when the network is reachable`] : []),
+      ];
+      throw new UserError(`${parts.join('; ')}.`);
     }
-    process.stderr.write(`${results.length} manifests ready in ${cacheDir}\n`);
     return 0;
   },
 };

@@ -16,7 +16,7 @@ export const lintCommand: CommandSpec = {
     { name: 'crds', type: 'list', valueName: 'DIR', description: 'CRD files or directories (CRDs or install manifests); default: the pinned upstream CRDs' },
     { name: 'manifests-dir', type: 'string', valueName: 'DIR', description: 'Upstream release manifests (inference-operators)' },
   ],
-  examples: ['inferctl lint infra ./charts/inference-infrastructure', 'inferctl lint infra inference-infrastructure -f values-external-db.yaml --crds ../shared/upstream/crds'],
+  examples: ['inferctl lint infra ./charts/inference-infrastructure', 'inferctl lint infra inference-infrastructure -f values-external-db.yaml', 'inferctl lint infra inference-infrastructure --crds ./my-crds'],
   async run(args) {
     const [release, chartRef] = args.positionals;
     const { report, warnings } = await lint(
