@@ -1,10 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse } from 'yaml';
+import { repoRoot } from '../../src/validate/paths.js';
 import { toYamlStream } from '../../src/render/yaml-output.js';
 import { container, envOf, get, render } from '../helpers/render.js';
 
 // The seed README's examples: custom release names, external databases, Sentinel, existing secrets.
+// The values files are the ones shipped in examples/ (README.md names them), so they cannot rot.
+const example = (file: string) => readFileSync(join(repoRoot(), 'examples', file), 'utf8');
 
 test('custom release name: every connection follows the release name without --set', () => {
   const r = render({ release: 'platform' });
@@ -44,27 +49,7 @@ test('explicit values always win over derived names', () => {
   assert.equal(config.litellm_settings.cache_params.host, 'other-valkey.cache.svc');
 });
 
-const externalDb = `# values-external-db.yaml
-postgresql:
-  enabled: false
-
-valkey:
-  enabled: false
-
-litellm-proxy:
-  database:
-    host: "my-external-postgresql.database.svc.cluster.local"
-    port: 5432
-    name: "litellm"
-    user: "litellm"
-    passwordSecretName: "my-postgres-secret"
-    passwordSecretKey: "password"
-  cache:
-    host: "my-external-redis.cache.svc.cluster.local"
-    port: 6379
-    passwordSecretName: "my-redis-secret"
-    passwordSecretKey: "password"
-`;
+const externalDb = example('values-external-db.yaml');
 
 test('external databases: no bundled PostgreSQL or Valkey, LiteLLM wired to the given hosts and secrets', () => {
   const r = render({ files: { 'values-external-db.yaml': externalDb } });
@@ -90,16 +75,7 @@ test('external databases: no bundled PostgreSQL or Valkey, LiteLLM wired to the 
 });
 
 test('external Sentinel: cache_params use service_name and sentinel_nodes; the router gets no Sentinel address', () => {
-  const sentinel = `litellm-proxy:
-  cache:
-    sentinel:
-      enabled: true
-      host: "my-sentinel.cache.svc.cluster.local"
-      port: 26379
-      masterName: "mymaster"
-    passwordSecretName: "my-redis-secret"
-    passwordSecretKey: "password"
-`;
+  const sentinel = example('values-external-sentinel.yaml');
   const r = render({ files: { 'sentinel.yaml': sentinel, 'values-external-db.yaml': externalDb } });
   const config = parse(get(r.find('ConfigMap', 'infra-litellm-proxy-config'), 'data')['config.yaml']);
   const params = config.litellm_settings.cache_params;
@@ -112,14 +88,7 @@ test('external Sentinel: cache_params use service_name and sentinel_nodes; the r
 });
 
 test("secrets configuration: existing master and salt key Secrets are used and not generated", () => {
-  const secrets = `litellm-proxy:
-  masterKey:
-    existingSecret: "litellm-master-key"
-    existingSecretKey: "master-key"
-  saltKey:
-    existingSecret: "litellm-salt-key"
-    existingSecretKey: "salt-key"
-`;
+  const secrets = example('values-existing-secrets.yaml');
   const r = render({ files: { 'secrets.yaml': secrets } });
   const env = envOf(container(r.find('Deployment', 'infra-litellm-proxy'), 'litellm'));
   assert.deepEqual(env.LITELLM_MASTER_KEY, { secretKeyRef: { name: 'litellm-master-key', key: 'master-key' } });
