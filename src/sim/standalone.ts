@@ -66,7 +66,7 @@ export function parseArgs(argv: string[]): Args | 'help' {
   return args;
 }
 
-async function main(): Promise<void> {
+export async function main(): Promise<void> {
   let args: Args | 'help';
   try {
     args = parseArgs(process.argv.slice(2));
