@@ -9,8 +9,8 @@ export const llamacppMetrics: MetricCatalog = {
   component: 'llama.cpp server',
   version: 'b11151',
   source:
-    'ggml-org/llama.cpp:tools/server/server-task.cpp (server_task_result_metrics::to_metrics, 2026 version with prompt_tokens_cached_total and spec_decode_*); ' +
-    'ggml-org/llama.cpp:tools/server/server-context.cpp (late-2025 version of the /metrics handler: all_metrics_def with 7 counters and 4 gauges); ' +
+    'ggml-org/llama.cpp:tools/server/server-task.cpp (server_task_result_metrics::to_metrics, a 2026 version with prompt_tokens_cached_total and spec_decode_*; path inferred from the function, read as an undated index blob); ' +
+    'ggml-org/llama.cpp:tools/server/server-context.cpp (a late-2025 version of the /metrics route handler, all_metrics_def with 7 counters and 4 gauges; path inferred, undated index blob); ' +
     'ggml-org/llama.cpp:common/arg.cpp ("--metrics" ... set_env("LLAMA_ARG_ENDPOINT_METRICS")); https://github.com/ggml-org/llama.cpp/tree/master/tools/server#get-metrics-prometheus-compatible-metrics-exporter',
   endpoint: {
     port: 'the server port (--port / LLAMA_ARG_PORT, default 8080)',
