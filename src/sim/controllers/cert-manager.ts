@@ -110,7 +110,9 @@ export class CertManagerController extends OperatorController {
     }
     const ref = obj(obj(crt.spec).issuerRef);
     const ann = secret.metadata.annotations ?? {};
-    if (ann['cert-manager.io/issuer-name'] !== ref.name || (ann['cert-manager.io/issuer-kind'] ?? 'Issuer') !== (ref.kind ?? 'Issuer')) {
+    // Like cert-manager's SecretIssuerAnnotationsMismatch: only a Secret that names an issuer can name the wrong one.
+    const named = ['cert-manager.io/issuer-name', 'cert-manager.io/issuer-kind', 'cert-manager.io/issuer-group'].some((k) => k in ann);
+    if (named && (ann['cert-manager.io/issuer-name'] !== ref.name || (ann['cert-manager.io/issuer-kind'] || 'Issuer') !== (ref.kind ?? 'Issuer'))) {
       return ['IncorrectIssuer', `Issuing certificate as Secret was previously issued by ${ann['cert-manager.io/issuer-kind'] ?? 'Issuer'}.${ann['cert-manager.io/issuer-group'] || GROUP}/${ann['cert-manager.io/issuer-name'] ?? ''}`];
     }
     const spec = obj(crt.spec) as O;

@@ -8,7 +8,7 @@
  * simulator (only when the pod automounts it), and cluster DNS names of Services the simulator
  * fronts rewritten to their loopback address.
  */
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename } from 'node:path';
@@ -19,6 +19,15 @@ import type { ContainerProgram, ProgramRun, Container } from './types.js';
 import { MaterialisedVolumes } from './volumes.js';
 
 const PYTHON = /^python(3(\.\d+)?)?$/;
+
+let interpreter: Promise<string> | undefined;
+/** This machine's python3 as an executable path: a version manager's shim costs half a second per start. */
+function python3(): Promise<string> {
+  interpreter ??= new Promise((resolve) => {
+    execFile('python3', ['-c', 'import sys; print(sys.executable)'], (err, stdout) => resolve(!err && stdout.trim() ? stdout.trim() : 'python3'));
+  });
+  return interpreter;
+}
 /** Interpreter options that take a value (the script comes after them). */
 const OPTION_WITH_VALUE = new Set(['-W', '-X', '-Q']);
 
@@ -82,14 +91,14 @@ export const pythonScript: ContainerProgram = {
         KUBERNETES_SERVICE_HOST: '127.0.0.1',
         KUBERNETES_SERVICE_PORT: apiPort,
       };
-      // This machine's python3 may be a pyenv shim that needs its own settings.
-      for (const k of ['HOME', 'PYENV_ROOT', 'PYENV_VERSION', 'LANG']) if (process.env[k]) env[k] = process.env[k]!;
+      for (const k of ['HOME', 'LANG']) if (process.env[k]) env[k] = process.env[k]!;
       if (token) Object.assign(env, { KUBE_API_URL: r.ctx.apiUrl(), KUBE_TOKEN: token });
       for (const [k, v] of Object.entries(r.env)) env[k] = dns(volumes.mounted(v) ? volumes.local(v) : v);
       const args = r.argv.slice(1).map((a) => dns(volumes.mounted(a) ? volumes.local(a) : a));
       const workingDir = typeof r.container.workingDir === 'string' && volumes.mounted(r.container.workingDir) ? volumes.local(r.container.workingDir) : dir;
+      const executable = await python3();
       return await new Promise<number>((resolve) => {
-        const child = spawn('python3', args, { env, cwd: workingDir, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(executable, args, { env, cwd: workingDir, stdio: ['ignore', 'pipe', 'pipe'] });
         child.stdout.on('data', (d: Buffer) => r.log(d.toString()));
         child.stderr.on('data', (d: Buffer) => r.log(d.toString()));
         const abort = () => {
