@@ -5,6 +5,7 @@ import { sortGroups } from '../render/order.js';
 import type { Gate, GroupSpec, RenderedObject } from '../render/types.js';
 import { evaluateReadinessAsync, type Readiness } from '../wait/index.js';
 import type { ProgressSink } from './progress.js';
+import { restartIfStartedBeforeCrd } from './restart-gate.js';
 
 export const FIELD_MANAGER = 'inferctl';
 
@@ -135,6 +136,8 @@ export class ApplyEngine {
 
   private async waitGate(group: GroupSpec, gate: Gate): Promise<void> {
     if (this.opts.dryRun) return;
+    const restarted = gate.kind === 'deployment-started-after-crd' ? await restartIfStartedBeforeCrd(this.opts.kube, gate) : undefined;
+    if (restarted) this.opts.progress.emit({ type: 'gate-wait', group: group.name, message: restarted });
     const ref = gate.kind === 'crd-established'
       ? { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: gate.name }
       : { apiVersion: 'apps/v1', kind: 'Deployment', namespace: gate.namespace, name: gate.name };

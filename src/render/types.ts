@@ -16,9 +16,11 @@ export interface GroupSpec {
 
 /** A precondition outside the release, e.g. "the CNPG webhook answers". */
 export interface Gate {
-  kind: 'deployment-available' | 'crd-established';
+  /** deployment-started-after-crd: deployment-available, after restarting pods that started before `crd` was established. */
+  kind: 'deployment-available' | 'crd-established' | 'deployment-started-after-crd';
   namespace?: string;
   name: string;
+  crd?: string;
   why: string;
 }
 

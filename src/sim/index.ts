@@ -22,7 +22,9 @@ import { EventRecorder } from './controllers/events.js';
 import { ControllerRunner } from './controllers/runner.js';
 import { DEFAULT_TIMING, type Controller, type ControllerContext, type Timing } from './controllers/types.js';
 import type { VersionInfo } from './discovery.js';
+import { serviceBackend } from './cluster-dns.js';
 import { ApiError } from './errors.js';
+import { LoopbackBackends } from './loopback.js';
 import { writeKubeconfig, type KubeconfigOptions } from './kubeconfig.js';
 import { ResourceRegistry } from './resources.js';
 import { Scripts, type ScriptHandle, type ScriptRule } from './scripts.js';
@@ -52,6 +54,8 @@ export interface SimulatorOptions {
   bookmarkIntervalMs?: number;
   /** Called for controller errors (default: printed to stderr). */
   onControllerError?: (controller: string, error: unknown) => void;
+  /** Lines for the person running the simulator, e.g. where a fake LiteLLM listens (default: dropped). */
+  onNotice?: (message: string) => void;
 }
 
 export interface Simulator {
@@ -79,6 +83,9 @@ export interface Simulator {
   waitFor<T>(check: () => T | undefined | false | null, opts?: { timeoutMs?: number; intervalMs?: number; what?: string }): Promise<T>;
   /** Text served at /api/v1/namespaces/<ns>/pods/<pod>/log. */
   setPodLog(namespace: string, pod: string, text: string): void;
+  podLog(namespace: string, pod: string): string | undefined;
+  /** http://127.0.0.1:PORT where the simulator serves a Service's pods (a fake LiteLLM...), if it does. */
+  serviceUrl(namespace: string, service: string, port?: number): string | undefined;
   stop(): Promise<void>;
 }
 
@@ -176,6 +183,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const controllers = [...buildControllers(opts.controllers ?? 'all'), ...(opts.extraControllers ?? [])];
   const runner = new ControllerRunner(controllers, () => speed, onError);
   const clients = new Map<string, Client>();
+  const backends = new LoopbackBackends();
+  let apiUrl = '';
   const ctx: ControllerContext = {
     api,
     store,
@@ -194,6 +203,9 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     events: new EventRecorder(api),
     podLogs,
     resyncAll: () => runner.resync(),
+    apiUrl: () => apiUrl,
+    backends,
+    notice: (message) => opts.onNotice?.(message),
   };
   scripts.onChange(() => runner.resync());
   runner.start(ctx, (l) => store.subscribe(l));
@@ -205,6 +217,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   });
   const port = await http.listen(opts.port ?? 0);
   const url = `http://127.0.0.1:${port}`;
+  apiUrl = url;
   let tmpDir: string | undefined;
   let kubeconfigPath = opts.kubeconfigPath;
   if (!kubeconfigPath) {
@@ -239,6 +252,11 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       }
     },
     setPodLog: (ns, pod, text) => podLogs.set(`${ns}/${pod}`, text),
+    podLog: (ns, pod) => podLogs.get(`${ns}/${pod}`),
+    serviceUrl: (ns, service, p) => {
+      const local = serviceBackend(store, backends, ns, service, p);
+      return local && `http://${local}`;
+    },
     stop: async () => {
       if (stopped) return;
       stopped = true;

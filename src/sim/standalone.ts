@@ -5,15 +5,23 @@
  */
 import { resolve } from 'node:path';
 import { startSimulator } from './index.js';
+import { openJournal } from './journal.js';
 
-const HELP = `Usage: k8s-sim [--port N] [--kubeconfig FILE] [--speed X] [--controllers all|core|none]
+const HELP = `Usage: k8s-sim [--port N] [--kubeconfig FILE] [--speed X] [--controllers all|core|none] [--journal FILE]
 
-Starts the in-process Kubernetes API simulator on 127.0.0.1 with the default controllers.
+Starts the in-process Kubernetes API simulator on 127.0.0.1 with the default controllers: the
+workload controllers and kubelet, and the operators of the platform (cert-manager and its
+cainjector, Envoy Gateway, CNPG, the Knative Operator and Serving, KServe), Job programs run for
+real (Python scripts from ConfigMaps, Envoy Gateway certgen) and a fake LiteLLM admin API for
+LiteLLM pods. Lines starting "k8s-sim:" say where such fakes listen.
 
   --port N          TCP port on 127.0.0.1 (default 0: any free port)
   --kubeconfig FILE write a kubeconfig for the simulator to FILE (default: a temporary file)
   --speed X         controller speed factor (2 = delays halved; default 1)
   --controllers S   all (default), core (CRDs, namespaces, GC) or none
+  --journal FILE    append every stored change to FILE as a JSON line (resourceVersion order;
+                    metadata, conditions and phase only, never data)
+  --gpu-nodes N     accepted for scripts written for GPU scheduling (nodes are not modelled yet)
   --help            show this help
 `;
 
@@ -22,6 +30,8 @@ interface Args {
   kubeconfig?: string;
   speed: number;
   controllers: 'all' | 'core' | 'none';
+  journal?: string;
+  gpuNodes?: number;
 }
 
 export function parseArgs(argv: string[]): Args | 'help' {
@@ -53,6 +63,15 @@ export function parseArgs(argv: string[]): Args | 'help' {
         args.speed = n;
         break;
       }
+      case '--journal':
+        args.journal = resolve(value());
+        break;
+      case '--gpu-nodes': {
+        const n = Number(value());
+        if (!Number.isInteger(n) || n < 0) throw new Error('--gpu-nodes must be a non-negative integer');
+        args.gpuNodes = n;
+        break;
+      }
       case '--controllers': {
         const v = value();
         if (v !== 'all' && v !== 'core' && v !== 'none') throw new Error('--controllers must be all, core or none');
@@ -78,7 +97,14 @@ export async function main(): Promise<void> {
     process.stdout.write(HELP);
     return;
   }
-  const sim = await startSimulator({ port: args.port, kubeconfigPath: args.kubeconfig, speed: args.speed, controllers: args.controllers });
+  const sim = await startSimulator({
+    port: args.port,
+    kubeconfigPath: args.kubeconfig,
+    speed: args.speed,
+    controllers: args.controllers,
+    onNotice: (message) => process.stdout.write(`k8s-sim: ${message}\n`),
+  });
+  if (args.journal) sim.store.subscribe(openJournal(args.journal));
   process.stdout.write(`k8s-sim listening on ${sim.url} (kubeconfig: ${sim.kubeconfigPath})\n`);
   let stopping = false;
   const stop = (): void => {

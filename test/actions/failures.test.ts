@@ -40,8 +40,8 @@ async function failure(promise: Promise<unknown>): Promise<ApplyFailure> {
 }
 
 test('a webhook that is briefly down is retried; the install still converges', async () => {
-  // Script windows are scaled by the simulator speed (20): this is about one second.
-  p.sim.webhookDown(/cnpg/, 20_000);
+  // Script windows are scaled by the simulator speed (20): this is about three seconds.
+  p.sim.webhookDown(/cnpg/, 60_000);
   const progress = new RecordingProgress();
   const result = await installOrUpgrade(p.ctx(progress), request('webhook-blip'), 'install');
   assert.equal(result.record.status, 'deployed');

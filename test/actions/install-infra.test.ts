@@ -8,7 +8,7 @@ import { diff } from '../../src/actions/diff.js';
 import { resolveChart } from '../../src/charts/index.js';
 import { emptyValueOptions } from '../../src/render/pipeline.js';
 import { applySetId, parentSecretName } from '../../src/release/record.js';
-import { fastWait, RecordingProgress, secretValue, startPlatform, type Platform } from '../helpers/platform.js';
+import { fastWait, jobRun, RecordingProgress, secretValue, startPlatform, type Platform } from '../helpers/platform.js';
 
 /**
  * The default infrastructure against the Kubernetes API simulator: real HTTP, real client
@@ -54,8 +54,9 @@ test('install applies the default infrastructure in dependency order and waits f
   assert.equal(result.record.revision, 1);
 
   // Secrets were generated once by the real Python program, before anything used them.
-  const gen = p.python.runs.find((r) => r.job === `${NS}/infra-generate-secrets`);
-  assert.equal(gen?.code, 0, gen?.output);
+  const gen = jobRun(p.sim, NS, 'infra-generate-secrets');
+  assert.equal(gen?.exitCode, 0, gen?.log);
+  assert.match(gen!.log, /inferctl-secrets: secret infra-valkey-auth created \(key default-password\)/);
   assert.match(secretValue(p.sim, NS, 'infra-litellm-proxy-master-key', 'master-key') ?? '', /^sk-[0-9a-f]{64}$/);
   assert.match(secretValue(p.sim, NS, 'infra-valkey-auth', 'default-password') ?? '', /^[0-9a-f]{64}$/);
   assert.ok(!JSON.stringify(progress.events).includes(secretValue(p.sim, NS, 'infra-valkey-auth', 'default-password')!), 'no secret value in progress output');

@@ -1,16 +1,10 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { load as loadYaml, loadAll } from 'js-yaml';
+import assert from 'node:assert/strict';
+import { load as loadYaml } from 'js-yaml';
 import type { K8sObject } from '../../src/core/object.js';
 import { makeContext, type ActionContext, type WaitOptions } from '../../src/actions/context.js';
 import { silentProgress, type ProgressEvent, type ProgressSink } from '../../src/apply/progress.js';
 import { ClientNodeKube, loadKubeConfig } from '../../src/kube/client-node.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/index.js';
-import type { Controller, ControllerContext } from '../../src/sim/controllers/types.js';
-import type { ScriptHandle } from '../../src/sim/scripts.js';
-import type { StoreEvent } from '../../src/sim/store.js';
 import { shippedCrds } from './upstream.js';
 
 /** CRDs the infrastructure layer's custom resources need, as the operators layer installs them. */
@@ -47,93 +41,6 @@ export function operatorDeployments(which: ('cnpg' | 'envoy-gateway' | 'knative'
   return which.flatMap((w) => all[w]);
 }
 
-/**
- * Runs the Python programs our Jobs carry for real: when a Job whose container runs
- * `python3 /<dir>/<file>.py` appears and <file>.py is one of `scripts`, the script is taken from
- * the mounted ConfigMap and executed on this machine with the container's env, pointed at the
- * simulator's API. The Job stays incomplete until the program exits, then succeeds or fails with it.
- * Other Jobs (the LiteLLM migration, which needs LiteLLM itself) are left to the simulator.
- */
-export class PythonJobRunner implements Controller {
-  readonly name = 'python-jobs';
-  private ctx!: ControllerContext;
-  private readonly seen = new Set<string>();
-  readonly runs: { job: string; code: number; output: string }[] = [];
-  /**
-   * Cluster DNS for the programs: every occurrence of a key in an env value (after the container's
-   * env is resolved) becomes its value, e.g. an in-cluster Service URL -> a fake on 127.0.0.1.
-   */
-  readonly serviceAddresses = new Map<string, string>();
-
-  constructor(
-    private readonly url: () => string,
-    private readonly extraEnv: Record<string, string> = {},
-    private readonly scripts = ['generate-secrets.py', 'register-models.py'],
-  ) {}
-
-  start(ctx: ControllerContext): void {
-    this.ctx = ctx;
-  }
-
-  onEvent(e: StoreEvent): void {
-    if (e.type !== 'ADDED' || e.object.kind !== 'Job') return;
-    const job = e.object;
-    const key = `${job.metadata.namespace}/${job.metadata.name}/${job.metadata.uid}`;
-    if (this.seen.has(key)) return;
-    const c = (job.spec as any)?.template?.spec?.containers?.[0];
-    const scriptArg = (c?.command ?? []).find((a: string) => typeof a === 'string' && a.endsWith('.py') && a.startsWith('/'));
-    if (c?.command?.[0] !== 'python3' || !scriptArg || !this.scripts.includes(scriptArg.split('/').pop())) return;
-    this.seen.add(key);
-    if (process.env.DEBUG_PYJOBS) console.error("pyjob start", key, scriptArg);
-    const hold: ScriptHandle = this.ctx.scripts.add({ kind: 'Job', namespace: job.metadata.namespace, name: job.metadata.name, outcome: 'stuck' });
-    void this.run(job, c, scriptArg).then(({ code, output }) => {
-      this.runs.push({ job: `${job.metadata.namespace}/${job.metadata.name}`, code, output });
-      if (process.env.DEBUG_PYJOBS) console.error("pyjob done", code, output);
-      if (code !== 0) this.ctx.scripts.add({ kind: 'Job', namespace: job.metadata.namespace, name: job.metadata.name, outcome: 'fail', reason: 'BackoffLimitExceeded', message: `python exited ${code}` });
-      hold.remove();
-    });
-  }
-
-  private async run(job: K8sObject, container: any, scriptPath: string): Promise<{ code: number; output: string }> {
-    const ns = job.metadata.namespace!;
-    const podSpec = (job.spec as any).template.spec;
-    const mount = (container.volumeMounts ?? []).find((m: any) => scriptPath.startsWith(m.mountPath + '/'));
-    const volume = podSpec.volumes?.find((v: any) => v.name === mount?.name);
-    const cm = volume?.configMap ? this.ctx.store.list('/configmaps', ns).find((o) => o.metadata.name === volume.configMap.name) : undefined;
-    const script = (cm?.data as Record<string, string> | undefined)?.[scriptPath.slice(mount.mountPath.length + 1)];
-    if (!script) return { code: 127, output: `script ${scriptPath} not found in a mounted ConfigMap` };
-    const dir = mkdtempSync(join(tmpdir(), 'inferctl-pyjob-'));
-    const file = join(dir, 'script.py');
-    writeFileSync(file, script);
-    const env: Record<string, string> = { PATH: process.env.PATH ?? '', KUBE_API_URL: this.url(), ...this.extraEnv };
-    for (const e of container.env ?? []) {
-      if (typeof e.value === 'string') env[e.name] = e.value;
-      else if (e.valueFrom?.fieldRef?.fieldPath === 'metadata.namespace') env[e.name] = ns;
-      else if (e.valueFrom?.secretKeyRef) {
-        const s = this.ctx.store.list('/secrets', ns).find((o) => o.metadata.name === e.valueFrom.secretKeyRef.name);
-        const v = (s?.data as Record<string, string> | undefined)?.[e.valueFrom.secretKeyRef.key];
-        if (v !== undefined) env[e.name] = Buffer.from(v, 'base64').toString('utf8');
-      }
-    }
-    for (const [name, value] of Object.entries(env)) {
-      let v = value;
-      for (const [from, to] of this.serviceAddresses) v = v.split(from).join(to);
-      env[name] = v;
-    }
-    const args = container.command.slice(1).map((a: string) => (a === scriptPath ? file : a));
-    return new Promise((resolve) => {
-      const child = spawn('python3', args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-      let output = '';
-      child.stdout.on('data', (d) => (output += d));
-      child.stderr.on("data", (d) => { output += d; if (process.env.DEBUG_PYJOBS) process.stderr.write(`py: ${d}`); });
-      child.on('close', (code) => {
-        rmSync(dir, { recursive: true, force: true });
-        resolve({ code: code ?? 1, output });
-      });
-    });
-  }
-}
-
 /** Records progress events, for asserting what the engine did and in which order. */
 export class RecordingProgress implements ProgressSink {
   readonly events: (ProgressEvent & { at: number })[] = [];
@@ -148,17 +55,13 @@ export class RecordingProgress implements ProgressSink {
 
 export interface Platform {
   sim: Simulator;
-  python: PythonJobRunner;
   ctx(progress?: ProgressSink): ActionContext;
   stop(): Promise<void>;
 }
 
 /** A simulated cluster with the operators layer's CRDs and controllers present. */
 export async function startPlatform(opts: { operators?: ('cnpg' | 'envoy-gateway' | 'knative' | 'kserve')[]; crds?: string[]; sim?: SimulatorOptions } = {}): Promise<Platform> {
-  let url = '';
-  const python = new PythonJobRunner(() => url);
-  const sim = await startSimulator({ speed: 20, ...opts.sim, extraControllers: [python, ...(opts.sim?.extraControllers ?? [])] });
-  url = sim.url;
+  const sim = await startSimulator({ speed: 20, ...opts.sim });
   const client = sim.client('test-setup');
   for (const crd of crdObjects(opts.crds ?? INFRA_CRDS)) client.apply(crd);
   for (const o of operatorDeployments(opts.operators ?? ['cnpg', 'envoy-gateway', 'knative'])) client.apply(o);
@@ -166,7 +69,6 @@ export async function startPlatform(opts: { operators?: ('cnpg' | 'envoy-gateway
   const kube = new ClientNodeKube(loadKubeConfig({ kubeconfig: sim.kubeconfigPath }));
   return {
     sim,
-    python,
     ctx: (progress = silentProgress) => makeContext(kube, progress),
     stop: () => sim.stop(),
   };
@@ -178,6 +80,27 @@ export function secretValue(sim: Simulator, namespace: string, name: string, key
   const s = sim.store.list('/secrets', namespace).find((o) => o.metadata.name === name);
   const v = (s?.data as Record<string, string> | undefined)?.[key];
   return v === undefined ? undefined : Buffer.from(v, 'base64').toString('utf8');
+}
+
+/** How the latest pod of a Job ended: its container's exit code and log (the program's output). */
+export function jobRun(sim: Simulator, namespace: string, jobName: string | RegExp): { exitCode?: number; log: string } | undefined {
+  const job = sim.store.objects({ kind: 'Job', namespace }).find((j) => (typeof jobName === 'string' ? j.metadata.name === jobName : jobName.test(j.metadata.name)));
+  if (!job) return undefined;
+  const pods = sim.store.objects({ kind: 'Pod', namespace }).filter((p) => (p.metadata.ownerReferences as { uid: string }[] | undefined)?.some((r) => r.uid === job.metadata.uid));
+  const pod = pods.at(-1);
+  if (!pod) return undefined;
+  const state = (pod.status as any)?.containerStatuses?.[0]?.state;
+  return { exitCode: state?.terminated?.exitCode, log: sim.podLog(namespace, pod.metadata.name) ?? '' };
+}
+
+/** Calls the simulator's LiteLLM admin API (the fake behind a LiteLLM Service) with the release's master key. */
+export async function litellmCall(sim: Simulator, namespace: string, path: string, body?: unknown, release = 'infra'): Promise<any> {
+  const url = sim.serviceUrl(namespace, `${release}-litellm-proxy`, 4000);
+  assert.ok(url, `the simulator serves ${namespace}/${release}-litellm-proxy`);
+  const key = secretValue(sim, namespace, `${release}-litellm-proxy-master-key`, 'master-key');
+  const res = await fetch(`${url}${path}`, { method: body === undefined ? 'GET' : 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  assert.equal(res.status, 200, `${path}: ${res.status}`);
+  return res.json();
 }
 
 export { loadYaml };

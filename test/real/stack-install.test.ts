@@ -4,18 +4,16 @@ import { installOrUpgrade, type InstallRequest } from '../../src/actions/install
 import { uninstall } from '../../src/actions/uninstall.js';
 import { resolveChart } from '../../src/charts/index.js';
 import { emptyValueOptions } from '../../src/render/pipeline.js';
-import { freePort, which } from '../helpers/procs.js';
-import { fastWait, INFRA_CRDS, RecordingProgress, secretValue, startPlatform, type Platform } from '../helpers/platform.js';
-import { FakeLiteLLM } from './stack-fake-litellm.js';
+import { which } from '../helpers/procs.js';
+import { fastWait, INFRA_CRDS, jobRun, litellmCall, RecordingProgress, secretValue, startPlatform, type Platform } from '../helpers/platform.js';
 
 /**
  * infra + stack against the Kubernetes API simulator: real install/upgrade/uninstall, the release
  * lookup, the simulator's KServe and Knative controllers, and the registrar's Python program run for
- * real (with the master key the infrastructure's secret generator created) against a fake LiteLLM.
- * Only LiteLLM's address is overridden, because the in-cluster Service name does not resolve here.
+ * real (with the master key the infrastructure's secret generator created) against the simulator's
+ * fake LiteLLM admin API, reached at the LiteLLM Service's cluster DNS name as in a cluster.
  */
 let p: Platform;
-let litellm: FakeLiteLLM;
 const NS = 'llm';
 const STACK_CRDS = [
   'ServingRuntime.serving.kserve.io',
@@ -53,25 +51,23 @@ function request(chart: string, name: string, values: string[], file?: string): 
   };
 }
 
-const stack = (name: string, file: string | undefined, extra: string[] = []) =>
-  request('inference-stack', name, [`infrastructure.litellmUrl=http://127.0.0.1:${litellm.port}`, ...extra], file);
-const ours = (owner: string) => [...litellm.models.values()].filter((m) => m.model_info.inferctl_owner === owner).map((m) => m.model_name).sort();
+const stack = (name: string, file: string | undefined, extra: string[] = []) => request('inference-stack', name, extra, file);
+const models = async (): Promise<{ model_name: string; litellm_params: Record<string, unknown>; model_info: Record<string, unknown> }[]> => (await litellmCall(p.sim, NS, '/model/info')).data;
+const ours = async (owner: string) => (await models()).filter((m) => m.model_info.inferctl_owner === owner).map((m) => m.model_name).sort();
 
 before(async () => {
   assert.ok(which('python3'), 'python3 must be installed (.ci/run installs it)');
   p = await startPlatform({ operators: ['cnpg', 'envoy-gateway', 'knative', 'kserve'], crds: [...INFRA_CRDS, ...STACK_CRDS] });
-  litellm = new FakeLiteLLM(() => secretValue(p.sim, NS, 'infra-litellm-proxy-master-key', 'master-key'));
-  litellm.reset();
-  await litellm.listen(await freePort());
   // The infrastructure as the stack sees it (LiteLLM, its generated master key, Knative), without the
   // database and cache layers, which test/actions covers and the stack never talks to.
   p.sim.client('test-setup').apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
   p.sim.client('test-setup').apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'external-db', namespace: NS }, type: 'Opaque', data: { password: Buffer.from('pw').toString('base64') } });
   await installOrUpgrade(p.ctx(), request('inference-infrastructure', 'infra', EXTERNAL_DB), 'install');
+  // A model from LiteLLM's own configuration, which no stack release owns.
+  await litellmCall(p.sim, NS, '/model/new', { model_name: 'gpt-4o', litellm_params: { model: 'openai/gpt-4o' }, model_info: { id: '5f3e2a' } });
 });
 
 after(async () => {
-  await litellm?.close();
   await p?.stop();
 });
 
@@ -86,10 +82,10 @@ test('install: runtimes, then Ready InferenceServices, then the registrar routes
   const progress = new RecordingProgress();
   const result = await installOrUpgrade(p.ctx(progress), stack('stack', MODELS), 'install');
   assert.equal(result.record.status, 'deployed');
-  const run = p.python.runs.find((r) => r.job.startsWith(`${NS}/stack-model-registrar-`));
-  assert.equal(run?.code, 0, run?.output);
-  assert.deepEqual(ours(`${NS}/stack`), ['qwen', 'tiny']);
-  assert.equal(litellm.models.get('inferctl-llm-stack-qwen')?.litellm_params.api_base, 'http://stack-qwen-predictor.llm.svc.cluster.local/v1');
+  const run = jobRun(p.sim, NS, /^stack-model-registrar-/);
+  assert.equal(run?.exitCode, 0, run?.log);
+  assert.deepEqual(await ours(`${NS}/stack`), ['qwen', 'tiny']);
+  assert.equal((await models()).find((m) => m.model_info.id === 'inferctl-llm-stack-qwen')?.litellm_params.api_base, 'http://stack-qwen-predictor.llm.svc.cluster.local/v1');
   const done = progress.events.filter((e) => e.type === 'group-done').map((e) => (e as { group: string }).group);
   assert.deepEqual(done.filter((g) => ['runtimes', 'models', 'registrar'].includes(g)), ['runtimes', 'models', 'registrar']);
   const applied = progress.applied();
@@ -103,23 +99,23 @@ test('install: runtimes, then Ready InferenceServices, then the registrar routes
 test('a second stack release shares the infrastructure without touching the first', async () => {
   const other = 'models:\n  - {name: small, runtime: ollama, modelTag: "qwen3:4b"}\n';
   await installOrUpgrade(p.ctx(), stack('team-b', other), 'install');
-  assert.deepEqual(ours(`${NS}/team-b`), ['small']);
-  assert.deepEqual(ours(`${NS}/stack`), ['qwen', 'tiny']);
+  assert.deepEqual(await ours(`${NS}/team-b`), ['small']);
+  assert.deepEqual(await ours(`${NS}/stack`), ['qwen', 'tiny']);
 });
 
 test('upgrade without a model removes its route; the unchanged one stays', async () => {
   const one = 'models:\n  - {name: qwen, runtime: vllm, storageUri: "hf://Qwen/Qwen2.5-7B-Instruct", gpus: 1}\n';
   const result = await installOrUpgrade(p.ctx(), stack('stack', one), 'upgrade');
   assert.ok(result.pruned.some((o) => o.startsWith(`InferenceService ${NS}/stack-tiny`)), result.pruned.join(', '));
-  assert.deepEqual(ours(`${NS}/stack`), ['qwen']);
-  assert.deepEqual(ours(`${NS}/team-b`), ['small']);
+  assert.deepEqual(await ours(`${NS}/stack`), ['qwen']);
+  assert.deepEqual(await ours(`${NS}/team-b`), ['small']);
 });
 
 test('uninstall runs the hook first: the release\'s routes go, other releases and LiteLLM\'s own models stay', async () => {
   await uninstall(p.ctx(), { name: 'stack', namespace: NS, purge: false, wait: fastWait });
-  assert.deepEqual(ours(`${NS}/stack`), []);
-  assert.deepEqual(ours(`${NS}/team-b`), ['small']);
-  assert.ok(litellm.models.has('5f3e2a'), "LiteLLM's config model");
+  assert.deepEqual(await ours(`${NS}/stack`), []);
+  assert.deepEqual(await ours(`${NS}/team-b`), ['small']);
+  assert.ok((await models()).some((m) => m.model_info.id === '5f3e2a'), "LiteLLM's config model");
   assert.equal(p.sim.store.objects({ kind: 'InferenceService', namespace: NS }).filter((o) => o.metadata.name.startsWith('stack-')).length, 0);
   assert.equal(p.sim.store.objects({ kind: 'Job', namespace: NS }).filter((o) => o.metadata.name.startsWith('stack-model-registrar')).length, 0, 'hook Job deleted too');
 });

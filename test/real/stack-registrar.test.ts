@@ -8,11 +8,12 @@ import type { K8sObject } from '../../src/core/object.js';
 import { emptyValueOptions, renderRelease } from '../../src/render/pipeline.js';
 import { container, envOf, get } from '../helpers/render.js';
 import { freePort, Processes, which } from '../helpers/procs.js';
-import { FakeLiteLLM } from './stack-fake-litellm.js';
+import { FakeLiteLLM } from '../../src/sim/fakes/litellm.js';
 
 /**
  * Runs the registrar script the stack renders (ConfigMap + Job env) with python3 against a fake
- * LiteLLM admin API (./stack-fake-litellm.ts) that speaks LiteLLM's request and response shapes.
+ * LiteLLM admin API (src/sim/fakes/litellm.ts, the one the simulator serves) that speaks LiteLLM's
+ * request and response shapes.
  */
 
 const MASTER_KEY = 'sk-test-master-0123456789abcdef';
@@ -82,7 +83,20 @@ before(async () => {
   await litellm.listen(await freePort());
 });
 
-beforeEach(() => litellm.reset());
+/** A model from LiteLLM's config file and one registered by another stack release. */
+function reset(): void {
+  litellm.models.clear();
+  litellm.calls = [];
+  litellm.unavailable = 0;
+  litellm.models.set('5f3e2a', { model_name: 'gpt-4o', litellm_params: { model: 'openai/gpt-4o' }, model_info: { id: '5f3e2a', db_model: false } });
+  litellm.models.set('inferctl-other-stack-chat', {
+    model_name: 'chat',
+    litellm_params: { model: 'hosted_vllm/chat', api_base: 'http://stack-chat-predictor.other.svc.cluster.local/v1', api_key: 'none' },
+    model_info: { id: 'inferctl-other-stack-chat', inferctl_owner: 'other/stack', db_model: true },
+  });
+}
+
+beforeEach(reset);
 
 after(async () => {
   await litellm.close();

@@ -34,7 +34,7 @@ export const operatorsValues = s.object({
     enabled: enabled(`the KServe ${V.kserve} controller and its CRDs (needs cert-manager)`),
     deploymentMode: s.string({
       description:
-        'Default deployment mode of InferenceServices without the serving.kserve.io/deploymentMode annotation. Standard (plain Deployments) works in any install order. Knative (scale to zero) needs Knative Serving Ready before the KServe controller starts: KServe checks for Knative once at startup, so restart deploy/kserve-controller-manager in namespace kserve after installing the infrastructure layer.',
+        'Default deployment mode of InferenceServices without the serving.kserve.io/deploymentMode annotation. Standard (plain Deployments) works in any install order. Knative (scale to zero) needs Knative Serving, which the infrastructure layer installs; KServe checks for Knative once at startup, so installing a stack with Knative-mode models restarts deploy/kserve-controller-manager when it started before the Knative Serving CRDs.',
       enum: ['Standard', 'Knative'],
       default: 'Standard',
     }),

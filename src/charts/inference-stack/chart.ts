@@ -25,7 +25,12 @@ function groups(config: StackConfig): GroupSpec[] {
       name: 'models',
       dependsOn: ['runtimes'],
       description: 'InferenceServices, after their runtimes exist (the webhook rejects unknown runtimes); Ready when the model loaded and the route answers',
-      gates: knative ? [{ kind: 'crd-established', name: 'services.serving.knative.dev', why: 'Knative-mode models become Knative Services' }] : [],
+      gates: knative
+        ? [
+            { kind: 'crd-established', name: 'services.serving.knative.dev', why: 'Knative-mode models become Knative Services' },
+            { kind: 'deployment-started-after-crd', ...KSERVE_CONTROLLER, crd: 'services.serving.knative.dev', why: 'KServe looks for Knative Services once, when it starts' },
+          ]
+        : [],
     },
     {
       name: 'pools',

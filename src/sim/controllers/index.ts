@@ -17,6 +17,12 @@ import { CnpgController, type CnpgOptions } from './cnpg.js';
 import { GatewayController, type GatewayOptions } from './gateway.js';
 import { KnativeController, type KnativeOptions } from './knative.js';
 import { KServeController, type KServeOptions } from './kserve.js';
+import { CertManagerController } from './cert-manager.js';
+import { CertManagerWebhookController } from './cert-manager-webhook.js';
+import { CaInjectorController } from './cainjector.js';
+import { KnativeOperatorController, type KnativeOperatorOptions } from './knative-operator.js';
+import { JobProgramsController, type JobProgramsOptions } from './job-programs.js';
+import { LiteLLMController } from './litellm.js';
 import type { Controller } from './types.js';
 
 export interface ControllerOptionsMap {
@@ -35,6 +41,12 @@ export interface ControllerOptionsMap {
   gateway: GatewayOptions;
   knative: KnativeOptions;
   kserve: KServeOptions;
+  'cert-manager': Record<string, never>;
+  'cert-manager-webhook': Record<string, never>;
+  cainjector: Record<string, never>;
+  'knative-operator': KnativeOperatorOptions;
+  'job-programs': JobProgramsOptions;
+  litellm: Record<string, never>;
 }
 
 export type ControllerName = keyof ControllerOptionsMap;
@@ -61,6 +73,12 @@ const FACTORIES: { [K in ControllerName]: (opts: ControllerOptionsMap[K]) => Con
   gateway: (o) => new GatewayController(o),
   knative: (o) => new KnativeController(o),
   kserve: (o) => new KServeController(o),
+  'cert-manager': () => new CertManagerController(),
+  'cert-manager-webhook': () => new CertManagerWebhookController(),
+  cainjector: () => new CaInjectorController(),
+  'knative-operator': (o) => new KnativeOperatorController(o),
+  'job-programs': (o) => new JobProgramsController(o),
+  litellm: () => new LiteLLMController(),
 };
 
 export const ALL_CONTROLLERS = Object.keys(FACTORIES) as ControllerName[];

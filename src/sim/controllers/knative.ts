@@ -1,55 +1,49 @@
 /**
- * Knative, scripted. The operator (knative-operator Deployment) turns a KnativeServing into the
- * serving Deployments (activator, autoscaler, controller, webhook, and Kourier when enabled) and
- * reports Ready once they are Available. With serving's `controller` Deployment Available, a
- * serving.knative.dev Service gets a revision Deployment <svc>-00001-deployment and becomes Ready
- * with status.url, or Ready=False/RevisionFailed when its pods cannot start.
+ * Knative Serving, scripted (the Knative Operator installing it is ./knative-operator.ts). With
+ * serving's `controller` Deployment Available, a serving.knative.dev Service gets a revision
+ * Deployment <svc>-00001-deployment and becomes Ready with status.url, or Ready=False/RevisionFailed
+ * when its pods cannot start.
  */
 import type { K8sObject } from '../../core/object.js';
 import type { StoreEvent } from '../store.js';
 import { arr, clone, obj } from '../util.js';
 import type { Client } from './client.js';
-import { conditionTrue, deploymentAvailable, findDeployment, fresh, ownerRef, podProblem, setCondition } from './helpers.js';
+import { conditionTrue, deploymentAvailable, fresh, ownerRef, podProblem, setCondition } from './helpers.js';
 import type { Controller, ControllerContext } from './types.js';
 
 export interface KnativeOptions {
   servingNamespace?: string;
-  version?: string;
 }
 
 const OPERATOR_API = 'operator.knative.dev/v1beta1';
 const SERVING_API = 'serving.knative.dev/v1';
-const COMPONENTS = ['activator', 'autoscaler', 'controller', 'webhook'];
 
 export class KnativeController implements Controller {
   readonly name = 'knative';
   private ctx!: ControllerContext;
   private client!: Client;
   private readonly servingNs: string;
-  private readonly version: string;
 
   constructor(opts: KnativeOptions = {}) {
     this.servingNs = opts.servingNamespace ?? 'knative-serving';
-    this.version = opts.version ?? '1.23.0';
   }
 
   start(ctx: ControllerContext): void {
     this.ctx = ctx;
-    this.client = ctx.client('knative-operator');
+    this.client = ctx.client('controller');
     this.resync();
   }
 
   resync(): void {
-    for (const ks of this.client.list(OPERATOR_API, 'KnativeServing')) this.reconcileServing(ks);
     for (const s of this.client.list(SERVING_API, 'Service')) this.reconcileService(s);
   }
 
   onEvent(e: StoreEvent): void {
     const o = e.object;
-    if (e.storageKey === 'operator.knative.dev/knativeservings' && e.type !== 'DELETED') return this.reconcileServing(o);
+    if (e.storageKey === 'operator.knative.dev/knativeservings' && e.type !== 'DELETED') return this.resync();
     if (e.storageKey === 'serving.knative.dev/services' && e.type !== 'DELETED') return this.reconcileService(o);
     if (e.storageKey === 'apps/deployments') {
-      if (o.metadata.name === 'knative-operator' || o.metadata.namespace === this.servingNs) this.resync();
+      if (o.metadata.namespace === this.servingNs) this.resync();
       const svc = o.metadata.labels?.['serving.knative.dev/service'];
       if (svc) {
         const s = this.client.get(SERVING_API, 'Service', o.metadata.namespace, svc);
@@ -60,40 +54,6 @@ export class KnativeController implements Controller {
       const s = this.client.get(SERVING_API, 'Service', o.metadata.namespace, o.metadata.labels['serving.knative.dev/service']);
       if (s) this.reconcileService(s);
     }
-  }
-
-  private reconcileServing(eventKs: K8sObject): void {
-    const ks = fresh(this.ctx, eventKs);
-    if (!ks) return;
-    if (ks.metadata.deletionTimestamp || !deploymentAvailable(findDeployment(this.client, 'knative-operator'))) return;
-    const ns = ks.metadata.namespace!;
-    const spec = obj(ks.spec);
-    const kourier = obj(obj(spec.ingress).kourier).enabled === true;
-    const names = [...COMPONENTS, ...(kourier ? ['net-kourier-controller', '3scale-kourier-gateway'] : [])];
-    for (const name of names) {
-      const labels = { 'app.kubernetes.io/name': 'knative-serving', 'app.kubernetes.io/component': name, app: name };
-      this.client.ensure({
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        metadata: { name, namespace: ns, labels: { ...labels, 'app.kubernetes.io/version': this.version }, ownerReferences: [ownerRef(ks)] },
-        spec: {
-          replicas: 1,
-          selector: { matchLabels: { app: name } },
-          template: { metadata: { labels }, spec: { containers: [{ name, image: `gcr.io/knative-releases/knative.dev/serving/cmd/${name}:v${this.version}` }] } },
-        },
-      });
-    }
-    const available = names.every((n) => deploymentAvailable(this.client.get('apps/v1', 'Deployment', ns, n)));
-    const gen = Number(ks.metadata.generation);
-    let conditions = setCondition(obj(ks.status).conditions, { type: 'DependenciesInstalled', status: 'True' });
-    conditions = setCondition(
-      conditions,
-      available ? { type: 'DeploymentsAvailable', status: 'True' } : { type: 'DeploymentsAvailable', status: 'False', reason: 'NotReady', message: 'Waiting on deployments: ' + names.join(', ') },
-    );
-    conditions = setCondition(conditions, { type: 'InstallSucceeded', status: 'True' });
-    conditions = setCondition(conditions, available ? { type: 'Ready', status: 'True' } : { type: 'Ready', status: 'False', reason: 'NotReady', message: 'Waiting on deployments' });
-    conditions = setCondition(conditions, { type: 'VersionMigrationEligible', status: 'True' });
-    this.client.patchStatus(ks, { conditions, observedGeneration: gen, version: this.version });
   }
 
   private domain(): string {

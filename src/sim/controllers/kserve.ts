@@ -1,15 +1,21 @@
 /**
  * KServe, scripted: only when the kserve-controller-manager Deployment exists and is Available.
- * An InferenceService gets a predictor (a Deployment + Service in RawDeployment/Standard mode, a
- * Knative Service in Serverless mode) and becomes Ready with status.url and PredictorReady once the
- * predictor is; predictor pod failures (or a scripted `fail`) surface as PredictorReady=False and
- * modelStatus BlockedByFailedLoad.
+ * An InferenceService gets a predictor (a Deployment + Service in Standard mode, a Knative Service
+ * in Knative mode; the deprecated RawDeployment/Serverless names are normalised as v0.20 does) and
+ * becomes Ready with status.url and PredictorReady once the predictor is; predictor pod failures
+ * (or a scripted `fail`) surface as PredictorReady=False and modelStatus BlockedByFailedLoad.
+ *
+ * Like the real controller (v0.20 SetupWithManager and utils.IsCrdAvailable, whose discovery
+ * answer is cached for the life of the process), KServe knows Knative Services only if
+ * serving.knative.dev/v1 was served when its running pod started: otherwise a Knative-mode
+ * InferenceService gets the Warning event ServerlessModeRejected, Unknown conditions and no
+ * Knative Service, until the controller restarts.
  */
 import type { K8sObject } from '../../core/object.js';
 import type { StoreEvent } from '../store.js';
 import { arr, clone, obj } from '../util.js';
 import type { Client } from './client.js';
-import { type Condition, conditionTrue, deploymentAvailable, findDeployment, fresh, ownerRef, podProblem, setCondition } from './helpers.js';
+import { type Condition, condition, conditionTrue, deploymentAvailable, findDeployment, fresh, labelsMatch, ownerRef, podProblem, podReady, setCondition } from './helpers.js';
 import type { Controller, ControllerContext } from './types.js';
 
 export interface KServeOptions {
@@ -35,6 +41,10 @@ export class KServeController implements Controller {
   private readonly deployment: string;
   private readonly ns: string;
   private readonly domainOverride?: string;
+  /** Per controller pod: whether Knative Services were served when it started. */
+  private readonly knativeAtStart = new Map<string, boolean>();
+  /** The pod doing the work (leader election: the one holding the lease until it goes). */
+  private leader?: string;
 
   constructor(opts: KServeOptions = {}) {
     this.deployment = opts.controllerDeployment ?? 'kserve-controller-manager';
@@ -54,6 +64,7 @@ export class KServeController implements Controller {
 
   onEvent(e: StoreEvent): void {
     const o = e.object;
+    if (e.storageKey === '/pods' && this.observeControllerPod(e)) return this.resync();
     if (e.storageKey === 'serving.kserve.io/inferenceservices' && e.type !== 'DELETED') return this.reconcile(o);
     if (e.storageKey === 'apps/deployments' && o.metadata.name === this.deployment) return this.resync();
     const isvc = o.metadata.labels?.['serving.kserve.io/inferenceservice'];
@@ -61,6 +72,27 @@ export class KServeController implements Controller {
       const i = this.client.get(API, 'InferenceService', o.metadata.namespace, isvc);
       if (i) this.reconcile(i);
     }
+  }
+
+  /** Records what a controller pod saw at start; true when the leader changed (a new process lists everything). */
+  private observeControllerPod(e: StoreEvent): boolean {
+    const d = findDeployment(this.client, this.deployment, e.object.metadata.namespace);
+    const selector = obj(obj(obj(d?.spec).selector).matchLabels) as Record<string, string>;
+    if (!d || !Object.keys(selector).length || !labelsMatch(selector, e.object.metadata.labels)) return false;
+    const uid = String(e.object.metadata.uid);
+    if (e.type === 'DELETED') this.knativeAtStart.delete(uid);
+    else if (!this.knativeAtStart.has(uid) && obj(e.object.status).phase === 'Running') this.knativeAtStart.set(uid, !!this.client.rt(KSVC, 'Service'));
+    const pods = this.client.list('v1', 'Pod', d.metadata.namespace, Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(','));
+    const serving = (uid?: string) => pods.some((p) => p.metadata.uid === uid && podReady(p));
+    if (serving(this.leader)) return false;
+    const next = pods.find((p) => podReady(p) && this.knativeAtStart.has(String(p.metadata.uid)))?.metadata.uid as string | undefined;
+    if (next === this.leader) return false;
+    this.leader = next;
+    return !!next;
+  }
+
+  private knownKnative(): boolean {
+    return !!this.leader && this.knativeAtStart.get(this.leader) === true;
   }
 
   private config(): { mode: string; domain: string } {
@@ -82,12 +114,12 @@ export class KServeController implements Controller {
     const cfg = this.config();
     const mode = isvc.metadata.annotations?.['serving.kserve.io/deploymentMode'] ?? cfg.mode;
     const raw = mode === 'RawDeployment' || mode === 'Standard';
+    if (!raw && !this.knownKnative()) return this.rejectKnative(isvc);
     const predictorName = `${name}-predictor`;
     const labels = { 'serving.kserve.io/inferenceservice': name, component: 'predictor', app: `isvc.${predictorName}` };
     const podSpec = this.predictorPodSpec(isvc);
     let ready = false;
     let problem: { reason: string; message: string } | undefined;
-    let rejected: string | undefined;
     if (raw) {
       this.client.ensure({
         apiVersion: 'apps/v1',
@@ -102,7 +134,7 @@ export class KServeController implements Controller {
         spec: { selector: { app: labels.app }, ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 8080 }] },
       });
       ready = deploymentAvailable(this.client.get('apps/v1', 'Deployment', ns, predictorName));
-    } else if (this.client.rt(KSVC, 'Service')) {
+    } else {
       this.client.ensure({
         apiVersion: KSVC,
         kind: 'Service',
@@ -111,13 +143,10 @@ export class KServeController implements Controller {
       });
       const ksvc = this.client.get(KSVC, 'Service', ns, predictorName);
       ready = conditionTrue(ksvc, 'Ready');
-    } else {
-      rejected = 'It is not possible to use Serverless deployment mode when Knative Services are not available';
     }
     const pods = this.client.list('v1', 'Pod', ns, `serving.kserve.io/inferenceservice=${name}`);
     const rule = this.ctx.scripts.match(isvc);
     if (rule?.outcome === 'fail') problem = { reason: rule.reason ?? 'ModelLoadFailed', message: rule.message ?? 'simulated model load failure' };
-    else if (rejected) problem = { reason: 'ServerlessModeRejected', message: rejected };
     else problem = pods.map(podProblem).find((p) => p);
     if (problem) ready = false;
     const stuck = rule?.outcome === 'stuck';
@@ -139,7 +168,7 @@ export class KServeController implements Controller {
     }
     this.client.patchStatus(isvc, {
       observedGeneration: gen,
-      deploymentMode: raw ? 'RawDeployment' : 'Serverless',
+      deploymentMode: raw ? 'Standard' : 'Knative',
       url: ready ? url : (obj(isvc.status).url ?? null),
       address: ready ? { url: `http://${predictorName}.${ns}.svc.cluster.local` } : (obj(isvc.status).address ?? null),
       components: { predictor: ready ? { url: raw ? `http://${predictorName}-${ns}.${cfg.domain}` : `http://${predictorName}.${ns}.${cfg.domain}`, latestCreatedRevision: `${predictorName}-00001`, latestReadyRevision: `${predictorName}-00001` } : { latestCreatedRevision: `${predictorName}-00001` } },
@@ -150,6 +179,16 @@ export class KServeController implements Controller {
           ? { states: { activeModelState: '', targetModelState: 'FailedToLoad' }, transitionStatus: 'BlockedByFailedLoad', lastFailureInfo: { reason: 'ModelLoadFailed', message: problem.message }, copies: { failedCopies: 1, totalCopies: 1 } }
           : { states: { activeModelState: 'Pending', targetModelState: 'Loaded' }, transitionStatus: 'InProgress', copies: { failedCopies: 0 } },
     });
+  }
+
+  /** v0.20 controller.go: an event, initialised (Unknown) conditions, no Knative Service, no requeue. */
+  private rejectKnative(isvc: K8sObject): void {
+    const status = obj(isvc.status);
+    if (status.deploymentMode === 'Knative' && arr(status.conditions).length) return;
+    this.ctx.events.record(isvc, 'Warning', 'ServerlessModeRejected', 'It is not possible to use Knative deployment mode when Knative Services are not available', 'v1beta1Controllers');
+    let conditions = arr(status.conditions);
+    for (const type of ['IngressReady', 'PredictorReady', 'Ready']) if (!condition(isvc, type)) conditions = setCondition(conditions, { type, status: 'Unknown' });
+    this.client.patchStatus(isvc, { deploymentMode: 'Knative', conditions });
   }
 
   private predictorPodSpec(isvc: K8sObject): Record<string, unknown> {

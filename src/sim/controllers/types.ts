@@ -9,6 +9,7 @@ import type { ApiServer } from '../api.js';
 import type { ResourceRegistry } from '../resources.js';
 import type { Scripts } from '../scripts.js';
 import type { Store, StoreEvent } from '../store.js';
+import type { LoopbackBackends } from '../loopback.js';
 import type { Client } from './client.js';
 import type { EventRecorder } from './events.js';
 
@@ -70,6 +71,12 @@ export interface ControllerContext {
   podLogs: Map<string, string>;
   /** Asks every controller to look at everything again (after a script or config change). */
   resyncAll(): void;
+  /** The simulator's own URL (http://127.0.0.1:PORT), for programs that talk to the API. */
+  apiUrl(): string;
+  /** Pod ports the simulator serves on 127.0.0.1 (cluster DNS sends Service traffic there). */
+  backends: LoopbackBackends;
+  /** A line for the person running the simulator (the standalone prints it). */
+  notice(message: string): void;
 }
 
 export interface Controller {

@@ -1,56 +1,58 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 /**
- * A fake LiteLLM proxy for the registrar tests, speaking the admin API's request and response
- * shapes (litellm.md 2.2 and 5; BerriAI/litellm proxy model management): GET /model/info returns
- * {data: [{model_name, litellm_params without api_key, model_info with id and cost-map keys}]},
- * POST /model/new honours a caller-supplied model_info.id and fails on a taken one (unique
- * model_id), POST /model/delete {id} fails with "not found" for unknown ids, GET /v1/models lists
- * model names. Every endpoint needs `Authorization: Bearer <master key>` and answers 401 otherwise.
+ * A fake LiteLLM proxy speaking the admin API's request and response shapes (BerriAI/litellm proxy
+ * model management and health endpoints; litellm.md 1.4, 2.2 and 5): GET /model/info
+ * returns {data: [{model_name, litellm_params without api_key, model_info with id and cost-map
+ * keys}]}, POST /model/new honours a caller-supplied model_info.id and fails on a taken one
+ * (unique model_id), POST /model/delete {id} fails with "not found" for unknown ids, GET /v1/models
+ * lists model names. /health/liveliness and /health/readiness answer without a key; everything
+ * else needs `Authorization: Bearer <master key>` and answers 401 otherwise. Models live as long
+ * as the object (LiteLLM keeps them in its database).
  */
-export interface Stored { model_name: string; litellm_params: Record<string, unknown>; model_info: Record<string, unknown> }
+export interface StoredModel {
+  model_name: string;
+  litellm_params: Record<string, unknown>;
+  model_info: Record<string, unknown>;
+}
+
+export const LITELLM_VERSION = '1.104.2';
 
 export class FakeLiteLLM {
-  models = new Map<string, Stored>();
+  models = new Map<string, StoredModel>();
   calls: string[] = [];
   /** Answer 503 to this many requests first (a proxy whose database is not connected yet). */
   unavailable = 0;
   server?: Server;
   port = 0;
 
-  /** `masterKey`: the accepted key, or a function asked on every request (e.g. a generated Secret). */
+  /** `masterKey`: the accepted key, or a function asked on every request (e.g. read from the pod's Secret). */
   constructor(private readonly masterKey: string | (() => string | undefined)) {}
 
   private key(): string | undefined {
     return typeof this.masterKey === 'string' ? this.masterKey : this.masterKey();
   }
 
-  reset(): void {
-    this.models.clear();
-    this.calls = [];
-    this.unavailable = 0;
-    // A model from LiteLLM's config file and one registered by another stack release.
-    this.models.set('5f3e2a', { model_name: 'gpt-4o', litellm_params: { model: 'openai/gpt-4o' }, model_info: { id: '5f3e2a', db_model: false } });
-    this.models.set('inferctl-other-stack-chat', {
-      model_name: 'chat',
-      litellm_params: { model: 'hosted_vllm/chat', api_base: 'http://stack-chat-predictor.other.svc.cluster.local/v1', api_key: 'none' },
-      model_info: { id: 'inferctl-other-stack-chat', inferctl_owner: 'other/stack', db_model: true },
-    });
-  }
-
+  /** POST requests received, in order ("POST /model/new"). */
   mutations(): string[] {
     return this.calls.filter((c) => c.startsWith('POST'));
   }
 
-  async listen(port: number): Promise<void> {
-    this.port = port;
+  /** Listens on 127.0.0.1 (port 0: any free port); resolves to the port. */
+  async listen(port = 0): Promise<number> {
     this.server = createServer((req, res) => void this.handle(req, res));
     await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+    return this.port;
   }
 
   async close(): Promise<void> {
-    if (this.server) await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+    const server = this.server;
     this.server = undefined;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -66,11 +68,20 @@ export class FakeLiteLLM {
       this.unavailable--;
       return send(503, { detail: 'Service Unhealthy (database not connected)' });
     }
+    if (req.method === 'GET' && (path === '/health/liveliness' || path === '/health/liveness')) return send(200, "I'm alive!");
+    if (req.method === 'GET' && path === '/health/readiness') {
+      return send(200, { status: 'healthy', db: 'connected', cache: null, litellm_version: LITELLM_VERSION, success_callbacks: [], last_updated: new Date().toISOString() });
+    }
     const key = this.key();
     if (!key || req.headers.authorization !== `Bearer ${key}`) {
       return send(401, { error: { message: 'Authentication Error, Invalid proxy server token passed. Received API Key = sk-...', type: 'auth_error', param: 'None', code: '401' } });
     }
-    const body = raw ? JSON.parse(raw) : {};
+    let body: Record<string, any> = {};
+    try {
+      body = raw ? JSON.parse(raw) : {};
+    } catch {
+      return send(422, { detail: [{ type: 'json_invalid', loc: ['body'], msg: 'JSON decode error' }] });
+    }
     if (req.method === 'GET' && (path === '/model/info' || path === '/v1/model/info')) {
       // LiteLLM never returns api_key and adds cost-map fields to model_info.
       const data = [...this.models.values()].map((m) => {
@@ -86,7 +97,7 @@ export class FakeLiteLLM {
     if (req.method === 'POST' && path === '/model/new') {
       const id = body.model_info?.id ?? `uuid-${this.models.size}`;
       if (this.models.has(id)) return send(500, { error: { message: 'Unique constraint failed on the fields: (`model_id`)', type: 'internal_server_error', code: '500' } });
-      const stored: Stored = { model_name: body.model_name, litellm_params: body.litellm_params, model_info: { ...body.model_info, id, db_model: true } };
+      const stored: StoredModel = { model_name: body.model_name, litellm_params: body.litellm_params, model_info: { ...body.model_info, id, db_model: true } };
       this.models.set(id, stored);
       return send(200, { model_id: id, ...stored, created_by: 'default_user_id' });
     }
@@ -97,4 +108,3 @@ export class FakeLiteLLM {
     return send(404, { detail: 'Not Found' });
   }
 }
-
