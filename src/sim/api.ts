@@ -152,8 +152,10 @@ export class ApiServer {
 
   /** Shared by POST and by apply/PUT-that-creates; `managedFields` is set when SSA computed it. */
   private createObject(rt: ResourceType, namespace: string | undefined, o: K8sObject, opts: RequestOptions, ssaManaged: unknown[] | undefined): K8sObject {
+    let generateName: string | undefined;
     if (!o.metadata.name && typeof o.metadata.generateName === 'string' && o.metadata.generateName) {
-      o.metadata.name = `${o.metadata.generateName}${randomSuffix()}`;
+      generateName = o.metadata.generateName;
+      o.metadata.name = `${generateName}${randomSuffix()}`;
     }
     if (rt.namespaced) o.metadata.namespace = namespace;
     else delete o.metadata.namespace;
@@ -186,8 +188,9 @@ export class ApiServer {
       if (managed.length) o.metadata.managedFields = managed;
     }
 
-    const req: AdmissionRequest = { operation: 'CREATE', rt, namespace, name: o.metadata.name, object: o, dryRun: !!opts.dryRun };
+    const req: AdmissionRequest = { operation: 'CREATE', rt, namespace, name: o.metadata.name, generateName, object: o, dryRun: !!opts.dryRun };
     this.admission.namespaceLifecycle(req);
+    this.admission.serviceAccount(req);
     this.admission.webhooks(req, 'mutating');
     this.validate(rt, o, undefined);
     this.admission.webhooks(req, 'validating');
@@ -298,7 +301,8 @@ export class ApiServer {
 
   patch(rt: ResourceType, namespace: string | undefined, name: string, type: PatchType, body: string, opts: RequestOptions & { force?: boolean } = {}, subresource?: string): K8sObject {
     if (type === 'apply') return this.apply(rt, namespace, name, body, opts, subresource);
-    if (opts.force !== undefined && opts.force !== false) {
+    // Any value counts: the apiserver rejects a non-nil PatchOptions.Force, false included.
+    if (opts.force !== undefined) {
       throw invalid('PatchOptions', 'meta.k8s.io', '', [fieldErr.forbidden('force', 'may not be specified for non-apply patch')]);
     }
     if (type === 'strategic' && rt.crd) {
@@ -348,6 +352,8 @@ export class ApiServer {
     if (!cfg.apiVersion || !cfg.kind) throw badRequest(`invalid object: apiVersion and kind must be set in an apply configuration`);
     this.checkTypeMeta(rt, cfg);
     if (!isObj(cfg.metadata)) cfg.metadata = { name };
+    // An empty list is still "set" (unstructured.GetManagedFields returns a non-nil slice); null is not.
+    if (Array.isArray(cfg.metadata.managedFields)) throw badRequest('metadata.managedFields must be nil');
     if (cfg.metadata.name !== undefined && cfg.metadata.name !== name) {
       throw badRequest(`the name of the object (${cfg.metadata.name}) does not match the name on the URL (${name})`);
     }

@@ -198,6 +198,7 @@ export function applyBuiltinDefaults(o: K8sObject, ctx: DefaultingContext): void
         setDefault(spec.names, 'singular', String(spec.names.kind ?? '').toLowerCase());
         setDefault(spec.names, 'listKind', `${spec.names.kind}List`);
       }
+      recordStoredVersion(x, spec, ctx.create);
       break;
     case 'MutatingWebhookConfiguration':
     case 'ValidatingWebhookConfiguration':
@@ -216,6 +217,19 @@ export function applyBuiltinDefaults(o: K8sObject, ctx: DefaultingContext): void
     default:
       break;
   }
+}
+
+/**
+ * The CRD registry's PrepareForCreate/PrepareForUpdate: the storage version joins status.storedVersions
+ * in the same write (validation then refuses a spec that drops a version still listed there).
+ */
+function recordStoredVersion(x: O, spec: O, create: boolean): void {
+  const storage = (Array.isArray(spec.versions) ? spec.versions : []).find((v: unknown) => isObj(v) && v.storage === true);
+  if (!storage) return;
+  if (create) x.status = {};
+  const status = ensurePath(x, ['status']) as O;
+  const stored: string[] = Array.isArray(status.storedVersions) ? status.storedVersions : [];
+  if (!stored.includes(storage.name)) status.storedVersions = [...stored, storage.name];
 }
 
 function defaultJobSpec(o: K8sObject, spec: O, ctx: DefaultingContext): void {

@@ -48,6 +48,8 @@ export interface SimulatorOptions {
   seed?: K8sObject[];
   /** Create the kind-like default StorageClass "standard" (default true). */
   defaultStorageClass?: boolean;
+  /** Events kept per resource type for watches that resume from a resourceVersion (default 1024); older resume points get 410 Expired. */
+  watchCacheSize?: number;
   /** Progress bookmarks on watches that allow them (default 10s). */
   bookmarkIntervalMs?: number;
   /** Called for controller errors (default: printed to stderr). */
@@ -139,7 +141,7 @@ const NODE_STATUS = {
 
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
   let speed = opts.speed ?? 1;
-  const store = new Store();
+  const store = new Store(opts.watchCacheSize);
   const registry = new ResourceRegistry();
   const scripts = new Scripts(() => speed);
   const admission = new Admission(store, scripts);

@@ -68,7 +68,6 @@ export class CrdController implements Controller {
         this.registered.set(crd.metadata.name, crd.metadata.generation);
         this.ctx.registry.setCustom(crd.metadata.name, customResourceTypes(crd));
       }
-      this.updateStoredVersions(crd);
       return;
     }
     this.ctx.after(this.ctx.timing.crdEstablishMs, () => this.establish(crd.metadata.name));
@@ -92,14 +91,7 @@ export class CrdController implements Controller {
     // Serve before reporting Established, so a client that waits for the condition can use it at once.
     this.ctx.registry.setCustom(name, customResourceTypes(crd));
     this.registered.set(name, crd.metadata.generation);
-    this.client.patchStatus(crd, { acceptedNames: accepted, conditions, storedVersions: storedVersions(crd) });
-  }
-
-  private updateStoredVersions(crd: K8sObject): void {
-    const want = storedVersions(crd);
-    const have = (obj(crd.status).storedVersions as string[] | undefined) ?? [];
-    if (want.every((v) => have.includes(v))) return;
-    this.client.patchStatus(crd, { storedVersions: [...new Set([...have, ...want])] });
+    this.client.patchStatus(crd, { acceptedNames: accepted, conditions });
   }
 
   private cleanup(crd: K8sObject): void {
@@ -125,10 +117,4 @@ export class CrdController implements Controller {
       // Gone already.
     }
   }
-}
-
-function storedVersions(crd: K8sObject): string[] {
-  const versions = (obj(crd.spec).versions as Record<string, unknown>[] | undefined) ?? [];
-  const storage = versions.find((v) => v.storage === true);
-  return storage ? [String(storage.name)] : [];
 }

@@ -1,7 +1,7 @@
 /** DaemonSet controller: one Pod per Node (the simulator has one by default), with the usual status counts. */
 import type { K8sObject } from '../../core/object.js';
 import type { StoreEvent } from '../store.js';
-import { obj, randomSuffix, stableHash } from '../util.js';
+import { obj, stableHash } from '../util.js';
 import { fresh, isControlledBy, podReady, podTerminal } from './helpers.js';
 import { podFromTemplate } from './replicaset.js';
 import { PodOwnerController } from './pod-owner.js';
@@ -30,7 +30,7 @@ export class DaemonSetController extends PodOwnerController {
     for (const node of nodes) {
       const onNode = pods.filter((p) => obj(p.spec).nodeName === node);
       if (onNode.length === 0) {
-        const pod = podFromTemplate(ds, `${ds.metadata.name}-${randomSuffix()}`, { 'controller-revision-hash': hash, 'pod-template-generation': String(ds.metadata.generation ?? 1) });
+        const pod = podFromTemplate(ds, { generateName: `${ds.metadata.name}-` }, { 'controller-revision-hash': hash, 'pod-template-generation': String(ds.metadata.generation ?? 1) });
         // DaemonSet pods target their node directly (upstream does it through node affinity).
         obj(pod.spec).nodeName = node;
         try {

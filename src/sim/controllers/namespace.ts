@@ -27,7 +27,23 @@ export class NamespaceController implements Controller {
   start(ctx: ControllerContext): void {
     this.ctx = ctx;
     this.client = ctx.client('kube-controller-manager');
+    if (this.opts.defaultObjects !== false) ctx.api.admission.defaultServiceAccount = (ns) => this.ensureDefaultServiceAccount(ns);
     for (const ns of ctx.store.list('/namespaces')) this.seedDefaults(ns);
+  }
+
+  stop(): void {
+    this.ctx.api.admission.defaultServiceAccount = undefined;
+  }
+
+  /** What the service account controller would have done by the time the admission plugin looks again. */
+  private ensureDefaultServiceAccount(namespace: string): boolean {
+    const ns = this.ctx.store.peek('/namespaces', undefined, namespace);
+    if (!ns || ns.metadata.deletionTimestamp) return false;
+    try {
+      return !!this.client.ensure({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace } });
+    } catch {
+      return false;
+    }
   }
 
   onEvent(e: StoreEvent): void {
