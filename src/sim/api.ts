@@ -8,6 +8,7 @@ import type { K8sObject } from '../core/object.js';
 import { parse as parseYaml } from 'yaml';
 import { Admission, type AdmissionRequest } from './admission.js';
 import { applySchemaDefaults, crdValidator, dropNulls, pruneUnknownFields } from './crd-schema.js';
+import { conversionFor } from './conversion.js';
 import { applyBuiltinDefaults, type DefaultingContext } from './defaults.js';
 import {
   ApiError,
@@ -91,15 +92,26 @@ export class ApiServer {
   // ---- reads ----
 
   get(rt: ResourceType, namespace: string | undefined, name: string): K8sObject {
-    const o = this.store.get(rt.storageKey, rt.namespaced ? namespace : undefined, name);
+    const o = this.load(rt, namespace, name);
     if (!o) throw notFound(rt, name);
-    return this.present(rt, o);
+    return o;
   }
 
-  /** Objects are stored at the storage version; CR versions with conversion None just relabel. */
+  /** A copy of the stored object at the requested version. */
+  private load(rt: ResourceType, namespace: string | undefined, name: string): K8sObject | undefined {
+    const o = this.store.get(rt.storageKey, rt.namespaced ? namespace : undefined, name);
+    return o ? this.present(rt, o) : undefined;
+  }
+
+  /**
+   * Objects are stored at the storage version; CR versions with conversion None just relabel, and
+   * versions with other field names (events.k8s.io/v1) convert. Takes ownership of `o`.
+   */
   present(rt: ResourceType, o: K8sObject): K8sObject {
-    o.apiVersion = apiVersionOf(rt);
-    return o;
+    const conversion = conversionFor(rt);
+    const served = conversion && o.apiVersion === rt.storageVersion ? conversion.toServed(o) : o;
+    served.apiVersion = apiVersionOf(rt);
+    return served;
   }
 
   list(rt: ResourceType, namespace: string | undefined, opts: ListOptions = {}): ListResult {
@@ -207,7 +219,7 @@ export class ApiServer {
       throw badRequest(`the name of the object (${incoming.metadata.name}) does not match the name on the URL (${name})`);
     }
     incoming.metadata.name = name;
-    const old = this.store.get(rt.storageKey, rt.namespaced ? namespace : undefined, name);
+    const old = this.load(rt, namespace, name);
     if (!old) {
       if (rt.allowCreateOnUpdate && !subresource) return this.createObject(rt, namespace, incoming, opts, undefined);
       throw notFound(rt, name);
@@ -308,7 +320,7 @@ export class ApiServer {
     if (type === 'strategic' && rt.crd) {
       throw unsupportedMediaType('application/strategic-merge-patch+json', ['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml']);
     }
-    const old = this.store.get(rt.storageKey, rt.namespaced ? namespace : undefined, name);
+    const old = this.load(rt, namespace, name);
     if (!old) throw notFound(rt, name);
     let patchDoc: unknown;
     try {
@@ -316,7 +328,7 @@ export class ApiServer {
     } catch (e) {
       throw badRequest(`error decoding patch: ${(e as Error).message}`);
     }
-    const current = this.present(rt, old);
+    const current = clone(old);
     let patched: unknown;
     if (type === 'json') patched = jsonPatch(current, patchDoc);
     else if (type === 'merge') patched = mergePatch(current, patchDoc);
@@ -372,13 +384,13 @@ export class ApiServer {
       const unknown = pruneUnknownFields(probe, rt.crd.schema);
       if (unknown.length) throw plainServerError(`failed to create typed patch object (${describe}): ${unknown.map((p) => `.${p}: field not declared in schema`).join('\n')}`);
     }
-    const old = this.store.get(rt.storageKey, rt.namespaced ? namespace : undefined, name);
+    const old = this.load(rt, namespace, name);
     const rv = cfg.metadata.resourceVersion;
     if (rv !== undefined && old && rv !== old.metadata.resourceVersion) throw staleConflict(rt, name);
     if (rv !== undefined && !old) throw notFound(rt, name);
     const scope: Scope = subresource === 'status' ? 'status' : 'main';
     if (!old && subresource) throw notFound(rt, name);
-    const live = old ? this.present(rt, clone(old)) : undefined;
+    const live = old ? clone(old) : undefined;
     const result = serverSideApply(live, cfg, {
       manager: opts.fieldManager,
       apiVersion: apiVersionOf(rt),
@@ -414,7 +426,7 @@ export class ApiServer {
   }
 
   updateScale(rt: ResourceType, namespace: string | undefined, name: string, scale: unknown, opts: RequestOptions): K8sObject {
-    const old = this.store.get(rt.storageKey, rt.namespaced ? namespace : undefined, name);
+    const old = this.load(rt, namespace, name);
     if (!old || !rt.scale) throw notFound(rt, name);
     const s = obj(scale);
     const sm = obj(s.metadata);
@@ -423,7 +435,7 @@ export class ApiServer {
     if (typeof replicas !== 'number' || replicas < 0) {
       throw invalid('Scale', 'autoscaling', name, [fieldErr.invalid('spec.replicas', replicas ?? null, 'must be greater than or equal to 0')]);
     }
-    const next = this.present(rt, clone(old));
+    const next = clone(old);
     setByJsonPath(next, rt.scale.specReplicasPath, replicas);
     const stored = this.updateObject(rt, old, next, opts, 'scale', undefined);
     return toScale(rt, stored);
@@ -438,9 +450,14 @@ export class ApiServer {
 
   // ---- helpers used by lifecycle.ts and controllers ----
 
-  /** Writes an object without admission or validation: server-internal changes (deletion marks, GC). */
+  /**
+   * Writes an object without admission or validation: server-internal changes (deletion marks, GC,
+   * binding). `o` is in storage form, as the store hands it out.
+   */
   writeInternal(rt: ResourceType, o: K8sObject): K8sObject {
-    return this.store.write(rt.storageKey, this.toStorage(rt, o));
+    o.apiVersion = rt.storageVersion;
+    o.kind = rt.kind;
+    return this.store.write(rt.storageKey, o);
   }
 
   removeInternal(rt: ResourceType, o: K8sObject): K8sObject | undefined {
@@ -462,11 +479,12 @@ export class ApiServer {
     return ua.split('/')[0] || 'unknown';
   }
 
-  /** Relabels in place: the object is this request's own copy and is handed to the store. */
+  /** The object is this request's own copy and is handed to the store. */
   private toStorage(rt: ResourceType, o: K8sObject): K8sObject {
-    o.apiVersion = rt.storageVersion;
-    o.kind = rt.kind;
-    return o;
+    const stored = conversionFor(rt)?.toStorage(o) ?? o;
+    stored.apiVersion = rt.storageVersion;
+    stored.kind = rt.kind;
+    return stored;
   }
 
   private decodeBody(rt: ResourceType, body: unknown, namespace: string | undefined): K8sObject {
@@ -514,6 +532,7 @@ export class ApiServer {
 
   private validate(rt: ResourceType, o: K8sObject, old: K8sObject | undefined): void {
     const errs: FieldError[] = [...validateMetadata(o)];
+    if (!old) errs.push(...(conversionFor(rt)?.validateCreate?.(o) ?? []));
     if (rt.crd?.schema) {
       for (const issue of crdValidator(rt.crd.schema)(o, old)) errs.push(fieldErr.raw(issue.path, issue.message));
     } else {

@@ -104,7 +104,11 @@ const PRINTERS: Record<string, { columns: Column[]; row: Row }> = {
   },
   Event: {
     columns: [col('Last Seen'), col('Type'), col('Reason'), col('Object'), col('Message')],
-    row: (o) => [humanAge(o.lastTimestamp ?? o.eventTime ?? o.metadata.creationTimestamp), o.type ?? '', o.reason ?? '', `${String(o.involvedObject?.kind ?? '').toLowerCase()}/${o.involvedObject?.name ?? ''}`, o.message ?? ''],
+    // events.k8s.io/v1 names the same fields differently (regarding, note, deprecatedLastTimestamp).
+    row: (o) => {
+      const about = o.involvedObject ?? o.regarding;
+      return [humanAge(o.lastTimestamp ?? o.deprecatedLastTimestamp ?? o.eventTime ?? o.metadata.creationTimestamp), o.type ?? '', o.reason ?? '', `${String(about?.kind ?? '').toLowerCase()}/${about?.name ?? ''}`, o.message ?? o.note ?? ''];
+    },
   },
   ServiceAccount: { columns: [NAME, AGE], row: (o) => [o.metadata.name, age(o)] },
 };

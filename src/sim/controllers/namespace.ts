@@ -90,8 +90,11 @@ export class NamespaceController implements Controller {
     }
     let remaining = 0;
     const withFinalizers: string[] = [];
+    const seen = new Set<string>();
     for (const rt of this.ctx.registry.all()) {
-      if (!rt.namespaced || !rt.preferred) continue;
+      // One pass per storage: core and events.k8s.io Events are the same objects.
+      if (!rt.namespaced || !rt.preferred || seen.has(rt.storageKey)) continue;
+      seen.add(rt.storageKey);
       for (const o of this.ctx.store.list(rt.storageKey, name)) {
         remaining++;
         const fins = (o.metadata.finalizers as string[] | undefined) ?? [];
