@@ -219,7 +219,8 @@ test('DaemonSet runs one pod per node', async () => {
 });
 
 test('namespaces get a default ServiceAccount and kube-root-ca.crt; deleting one removes its workloads', async () => {
-  sim = await startSimulator();
+  // Pods keep their 30 s grace period; a hundredth of it keeps the test short.
+  sim = await startSimulator({ timing: { terminationGraceScale: 0.01 } });
   const c = sim.client();
   c.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } } as K8sObject);
   await sim.waitFor(() => sim!.store.find({ kind: 'ServiceAccount', namespace: 'team', name: 'default' }));
@@ -232,7 +233,8 @@ test('namespaces get a default ServiceAccount and kube-root-ca.crt; deleting one
 });
 
 test('pod deletion is graceful (Terminating, then gone) and the ReplicaSet replaces the pod', async () => {
-  sim = await startSimulator({ timing: { podTerminationMs: 150 } });
+  // 30 s of grace at speed 200: the pod lingers 150 ms.
+  sim = await startSimulator({ speed: 200 });
   sim.client().create(deployment('grace') as K8sObject);
   const pod = await sim.waitFor(() => sim!.store.objects({ kind: 'Pod', labels: { app: 'grace' } }).find((p) => cond(p, 'Ready')?.status === 'True'));
   const path = `/api/v1/namespaces/default/pods/${pod.metadata.name}`;

@@ -115,7 +115,9 @@ export class PodController implements Controller {
     const spec = obj(pod.spec) as O;
     const status = obj(pod.status) as O;
     if (pod.metadata.deletionTimestamp) {
-      if (Number(pod.metadata.deletionGracePeriodSeconds ?? 0) > 0) this.once(pod, 'terminate', this.ctx.timing.podTerminationMs, (p) => this.terminate(p));
+      // The kubelet signals the containers and removes the pod when the grace period is over.
+      const grace = Number(pod.metadata.deletionGracePeriodSeconds ?? 0);
+      if (grace > 0) this.once(pod, 'terminate', grace * 1000 * this.ctx.timing.terminationGraceScale, (p) => this.terminate(p));
       return;
     }
     if (status.phase === 'Succeeded' || status.phase === 'Failed') return;
