@@ -59,6 +59,15 @@ export function defaultPodSpec(spec: O, opts: { pod: boolean; restartPolicy?: st
     if (isObj(v.configMap)) setDefault(v.configMap, 'defaultMode', 420);
   }
   if (opts.pod) {
+    // SetDefaults_Pod: a limit without a request is also the request (the scheduler counts it).
+    for (const list of ['containers', 'initContainers']) {
+      for (const c of Array.isArray(spec[list]) ? spec[list] : []) {
+        if (!isObj(c) || !isObj(c.resources) || !isObj(c.resources.limits)) continue;
+        const requests = (isObj(c.resources.requests) ? c.resources.requests : {}) as O;
+        for (const [k, v] of Object.entries(c.resources.limits)) if (requests[k] === undefined) requests[k] = v;
+        c.resources.requests = requests;
+      }
+    }
     setDefault(spec, 'serviceAccountName', spec.serviceAccount ?? 'default');
     setDefault(spec, 'serviceAccount', spec.serviceAccountName);
     setDefault(spec, 'enableServiceLinks', true);

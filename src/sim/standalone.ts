@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { startSimulator } from './index.js';
 
-const HELP = `Usage: k8s-sim [--port N] [--kubeconfig FILE] [--speed X] [--controllers all|core|none]
+const HELP = `Usage: k8s-sim [--port N] [--kubeconfig FILE] [--speed X] [--controllers all|core|none] [--cpu-nodes N] [--gpu-nodes N]
 
 Starts the in-process Kubernetes API simulator on 127.0.0.1 with the default controllers.
 
@@ -14,6 +14,9 @@ Starts the in-process Kubernetes API simulator on 127.0.0.1 with the default con
   --kubeconfig FILE write a kubeconfig for the simulator to FILE (default: a temporary file)
   --speed X         controller speed factor (2 = delays halved; default 1)
   --controllers S   all (default), core (CRDs, namespaces, GC) or none
+  --cpu-nodes N     CPU worker nodes, 8 cores and 32 GiB each (default 3)
+  --gpu-nodes N     GPU worker nodes with 8 nvidia.com/gpu each, tainted
+                    nvidia.com/gpu=present:NoSchedule (default 0)
   --help            show this help
 `;
 
@@ -22,10 +25,12 @@ interface Args {
   kubeconfig?: string;
   speed: number;
   controllers: 'all' | 'core' | 'none';
+  cpuNodes: number;
+  gpuNodes: number;
 }
 
 export function parseArgs(argv: string[]): Args | 'help' {
-  const args: Args = { port: 0, speed: 1, controllers: 'all' };
+  const args: Args = { port: 0, speed: 1, controllers: 'all', cpuNodes: 3, gpuNodes: 0 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -59,6 +64,14 @@ export function parseArgs(argv: string[]): Args | 'help' {
         args.controllers = v;
         break;
       }
+      case '--cpu-nodes':
+      case '--gpu-nodes': {
+        const n = Number(value());
+        if (!Number.isInteger(n) || n < 0 || n > 100) throw new Error(`${flag} must be an integer from 0 to 100`);
+        if (flag === '--cpu-nodes') args.cpuNodes = n;
+        else args.gpuNodes = n;
+        break;
+      }
       default:
         throw new Error(`unknown argument: ${a}`);
     }
@@ -78,7 +91,7 @@ async function main(): Promise<void> {
     process.stdout.write(HELP);
     return;
   }
-  const sim = await startSimulator({ port: args.port, kubeconfigPath: args.kubeconfig, speed: args.speed, controllers: args.controllers });
+  const sim = await startSimulator({ port: args.port, kubeconfigPath: args.kubeconfig, speed: args.speed, controllers: args.controllers, cpuNodes: args.cpuNodes, gpuNodes: args.gpuNodes });
   process.stdout.write(`k8s-sim listening on ${sim.url} (kubeconfig: ${sim.kubeconfigPath})\n`);
   let stopping = false;
   const stop = (): void => {

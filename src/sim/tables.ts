@@ -96,7 +96,7 @@ const PRINTERS: Record<string, { columns: Column[]; row: Row }> = {
   },
   Node: {
     columns: [NAME, col('Status'), col('Roles'), AGE, col('Version')],
-    row: (o) => [o.metadata.name, arr(o.status?.conditions).some((c) => obj(c).type === 'Ready' && obj(c).status === 'True') ? 'Ready' : 'NotReady', 'control-plane', age(o), o.status?.nodeInfo?.kubeletVersion ?? ''],
+    row: (o) => [o.metadata.name, arr(o.status?.conditions).some((c) => obj(c).type === 'Ready' && obj(c).status === 'True') ? 'Ready' : 'NotReady', nodeRoles(o.metadata.labels), age(o), o.status?.nodeInfo?.kubeletVersion ?? ''],
   },
   EndpointSlice: {
     columns: [NAME, col('AddressType'), col('Ports'), col('Endpoints'), AGE],
@@ -112,6 +112,12 @@ const PRINTERS: Record<string, { columns: Column[]; row: Row }> = {
   },
   ServiceAccount: { columns: [NAME, AGE], row: (o) => [o.metadata.name, age(o)] },
 };
+
+/** kubectl's ROLES column: node-role.kubernetes.io/<role> labels. */
+function nodeRoles(labels: Record<string, string> | undefined): string {
+  const roles = Object.keys(labels ?? {}).filter((k) => k.startsWith('node-role.kubernetes.io/')).map((k) => k.slice('node-role.kubernetes.io/'.length));
+  return roles.length ? roles.sort().join(',') : '<none>';
+}
 
 function age(o: K8sObject): string {
   return humanAge(o.metadata.creationTimestamp as string | undefined);

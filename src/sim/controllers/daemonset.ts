@@ -1,9 +1,14 @@
-/** DaemonSet controller: one Pod per Node (the simulator has one by default), with the usual status counts. */
+/**
+ * DaemonSet controller: one Pod on every Node the template's nodeSelector/affinity selects and
+ * whose NoSchedule/NoExecute taints it tolerates (GPU nodes only take daemons that tolerate
+ * nvidia.com/gpu), with the usual status counts.
+ */
 import type { K8sObject } from '../../core/object.js';
 import type { StoreEvent } from '../store.js';
 import { obj, stableHash } from '../util.js';
 import { fresh, isControlledBy, podReady, podTerminal } from './helpers.js';
 import { podFromTemplate } from './replicaset.js';
+import { matchesNodeSelection, untoleratedTaint } from '../scheduler.js';
 import { PodOwnerController } from './pod-owner.js';
 
 const KEY = 'apps/daemonsets';
@@ -24,7 +29,11 @@ export class DaemonSetController extends PodOwnerController {
     if (!ds) return;
     if (ds.metadata.deletionTimestamp) return;
     const ns = ds.metadata.namespace!;
-    const nodes = this.ctx.store.list('/nodes').map((n) => n.metadata.name);
+    const template = obj(obj(obj(ds.spec).template).spec);
+    const nodes = this.ctx.store
+      .list('/nodes')
+      .filter((n) => matchesNodeSelection(template, n) && !untoleratedTaint(template, n))
+      .map((n) => n.metadata.name);
     const hash = stableHash(JSON.stringify(obj(ds.spec).template), 10);
     const pods = this.ctx.store.list('/pods', ns).filter((p) => isControlledBy(p, ds) && !p.metadata.deletionTimestamp);
     for (const node of nodes) {

@@ -20,6 +20,11 @@ export interface KServeOptions {
 }
 
 const API = 'serving.kserve.io/v1beta1';
+const POD_SPEC_FIELDS = new Set([
+  'affinity', 'automountServiceAccountToken', 'dnsConfig', 'dnsPolicy', 'hostAliases', 'hostIPC', 'hostNetwork', 'hostPID',
+  'imagePullSecrets', 'initContainers', 'nodeName', 'nodeSelector', 'priorityClassName', 'runtimeClassName', 'schedulerName',
+  'securityContext', 'serviceAccountName', 'terminationGracePeriodSeconds', 'tolerations', 'topologySpreadConstraints', 'volumes',
+]);
 const KSVC = 'serving.knative.dev/v1';
 const IMAGES: Record<string, string> = {
   huggingface: 'kserve/huggingfaceserver:v0.20.0',
@@ -154,10 +159,12 @@ export class KServeController implements Controller {
 
   private predictorPodSpec(isvc: K8sObject): Record<string, unknown> {
     const predictor = obj(obj(isvc.spec).predictor);
+    // The predictor inlines a PodSpec: scheduling fields (GPU tolerations, nodeSelector...) reach the pods.
+    const podFields = Object.fromEntries(Object.entries(predictor).filter(([k]) => POD_SPEC_FIELDS.has(k)).map(([k, v]) => [k, clone(v)]));
     const containers = arr(predictor.containers).map((c) => clone(obj(c)));
     if (containers.length) {
       containers[0].name = containers[0].name ?? 'kserve-container';
-      return { containers };
+      return { ...podFields, containers };
     }
     const model = obj(predictor.model);
     const format = String(obj(model.modelFormat).name ?? 'custom');
@@ -169,6 +176,6 @@ export class KServeController implements Controller {
     };
     if (model.resources) container.resources = model.resources;
     if (model.env) container.env = model.env;
-    return { containers: [container] };
+    return { ...podFields, containers: [container] };
   }
 }
