@@ -218,7 +218,7 @@ before(async () => {
   let url = '';
   python = new PythonJobRunner(() => url);
   // No seeded CRDs, no seeded operators: only the built-in objects every cluster has.
-  sim = await startSimulator({ speed: SPEED, extraControllers: [python, ...operatorEmulations()] });
+  sim = await startSimulator({ speed: SPEED, gpuNodes: 1, extraControllers: [python, ...operatorEmulations()] });
   url = sim.url;
   sim.store.subscribe(timeline.record);
   kube = new ClientNodeKube(loadKubeConfig({ kubeconfig: sim.kubeconfigPath }));

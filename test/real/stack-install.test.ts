@@ -59,7 +59,8 @@ const ours = (owner: string) => [...litellm.models.values()].filter((m) => m.mod
 
 before(async () => {
   assert.ok(which('python3'), 'python3 must be installed (.ci/run installs it)');
-  p = await startPlatform({ operators: ['cnpg', 'envoy-gateway', 'knative', 'kserve'], crds: [...INFRA_CRDS, ...STACK_CRDS] });
+  // The stack's vLLM model asks for a GPU: the cluster needs a GPU node for it to schedule.
+  p = await startPlatform({ operators: ['cnpg', 'envoy-gateway', 'knative', 'kserve'], crds: [...INFRA_CRDS, ...STACK_CRDS], sim: { gpuNodes: 1 } });
   litellm = new FakeLiteLLM(() => secretValue(p.sim, NS, 'infra-litellm-proxy-master-key', 'master-key'));
   litellm.reset();
   await litellm.listen(await freePort());

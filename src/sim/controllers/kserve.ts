@@ -92,6 +92,9 @@ export class KServeController implements Controller {
     const podSpec = this.predictorPodSpec(isvc);
     let ready = false;
     let problem: { reason: string; message: string } | undefined;
+    // KServe's PropagateModelStatus: only a failed or crash-looping container is a failed load; a pod
+    // that cannot be scheduled, pulled or configured leaves the model Pending.
+    let loadFailed: { message: string; exitCode?: number } | undefined;
     let rejected: string | undefined;
     if (raw) {
       this.client.ensure({
@@ -121,9 +124,16 @@ export class KServeController implements Controller {
     }
     const pods = this.client.list('v1', 'Pod', ns, `serving.kserve.io/inferenceservice=${name}`);
     const rule = this.ctx.scripts.match(isvc);
-    if (rule?.outcome === 'fail') problem = { reason: rule.reason ?? 'ModelLoadFailed', message: rule.message ?? 'simulated model load failure' };
-    else if (rejected) problem = { reason: 'ServerlessModeRejected', message: rejected };
-    else problem = pods.map(podProblem).find((p) => p);
+    if (rule?.outcome === 'fail') {
+      problem = { reason: rule.reason ?? 'ModelLoadFailed', message: rule.message ?? 'simulated model load failure' };
+      loadFailed = { message: problem.message };
+    } else if (rejected) {
+      problem = { reason: 'ServerlessModeRejected', message: rejected };
+      loadFailed = { message: rejected };
+    } else {
+      problem = pods.map(podProblem).find((p) => p);
+      loadFailed = pods.map(failedLoad).find((f) => f);
+    }
     if (problem) ready = false;
     const stuck = rule?.outcome === 'stuck';
     if (stuck) ready = false;
@@ -151,8 +161,8 @@ export class KServeController implements Controller {
       conditions,
       modelStatus: ready
         ? { states: { activeModelState: 'Loaded', targetModelState: 'Loaded' }, transitionStatus: 'UpToDate', copies: { failedCopies: 0, totalCopies: 1 } }
-        : problem
-          ? { states: { activeModelState: '', targetModelState: 'FailedToLoad' }, transitionStatus: 'BlockedByFailedLoad', lastFailureInfo: { reason: 'ModelLoadFailed', message: problem.message }, copies: { failedCopies: 1, totalCopies: 1 } }
+        : problem && loadFailed
+          ? { states: { activeModelState: '', targetModelState: 'FailedToLoad' }, transitionStatus: 'BlockedByFailedLoad', lastFailureInfo: { reason: 'ModelLoadFailed', ...loadFailed }, copies: { failedCopies: 1, totalCopies: 1 } }
           : { states: { activeModelState: 'Pending', targetModelState: 'Loaded' }, transitionStatus: 'InProgress', copies: { failedCopies: 0 } },
     });
   }
@@ -178,4 +188,15 @@ export class KServeController implements Controller {
     if (model.env) container.env = model.env;
     return { ...podFields, containers: [container] };
   }
+}
+
+/** A serving container that exited with an error or crash-loops, with what it said (lastFailureInfo). */
+function failedLoad(pod: K8sObject): { message: string; exitCode?: number } | undefined {
+  for (const c of arr(obj(pod.status).containerStatuses).map(obj)) {
+    const terminated = obj(obj(c.state).terminated);
+    const last = obj(obj(c.lastState).terminated);
+    if (terminated.reason === 'Error') return { message: String(terminated.message ?? ''), exitCode: Number(terminated.exitCode ?? 1) };
+    if (obj(obj(c.state).waiting).reason === 'CrashLoopBackOff') return { message: String(last.message ?? ''), exitCode: Number(last.exitCode ?? 1) };
+  }
+  return undefined;
 }
