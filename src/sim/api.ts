@@ -7,7 +7,7 @@
 import type { K8sObject } from '../core/object.js';
 import { parse as parseYaml } from 'yaml';
 import { Admission, type AdmissionRequest } from './admission.js';
-import { applySchemaDefaults, crdValidator, dropNulls, pruneUnknownFields } from './crd-schema.js';
+import { applySchemaDefaults, dropNulls, pruneUnknownFields } from './crd-schema.js';
 import { conversionFor } from './conversion.js';
 import { applyBuiltinDefaults, type DefaultingContext } from './defaults.js';
 import {
@@ -22,6 +22,7 @@ import {
   unsupportedMediaType,
   type FieldError,
 } from './errors.js';
+import { validateCustomResource } from './structural.js';
 import { builtinBaseline, managedFieldsForUpdate, serverSideApply, type FieldContext, type Scope } from './managed-fields.js';
 import { jsonPatch, mergePatch, strategicMergePatch } from './patch.js';
 import { apiVersionOf, type ResourceRegistry, type ResourceType } from './resources.js';
@@ -534,7 +535,7 @@ export class ApiServer {
     const errs: FieldError[] = [...validateMetadata(o)];
     if (!old) errs.push(...(conversionFor(rt)?.validateCreate?.(o) ?? []));
     if (rt.crd?.schema) {
-      for (const issue of crdValidator(rt.crd.schema)(o, old)) errs.push(fieldErr.raw(issue.path, issue.message));
+      errs.push(...validateCustomResource(rt.crd.schema, o, old));
     } else {
       errs.push(...validateBuiltin(o, old));
     }
