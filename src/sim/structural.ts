@@ -145,22 +145,30 @@ function values(v: unknown, s: Schema, path: string, w: Walk): void {
   combinators(v, s, path, w);
 }
 
-/** allOf/anyOf/oneOf/not carry value validations only (structural schemas forbid types in them). */
+/**
+ * allOf/anyOf/oneOf/not hold value validations only (structural schemas forbid types and
+ * defaults there), possibly on nested properties and items.
+ */
 function combinators(v: unknown, s: Schema, path: string, w: Walk): void {
   const name = path || '.';
-  const passes = (sub: Schema): boolean => {
-    const scratch: Walk = { errs: [], cel: [] };
-    values(v, sub, path, scratch);
-    if (isObj(v)) for (const key of Array.isArray(sub.required) ? sub.required : []) if (v[key] === undefined) return false;
-    return scratch.errs.length === 0;
-  };
-  for (const sub of Array.isArray(s.allOf) ? s.allOf : []) {
-    values(v, sub, path, w);
-    if (isObj(v)) for (const key of Array.isArray(sub.required) ? sub.required : []) if (v[key] === undefined) w.errs.push(fieldErr.required(child(path, key)));
-  }
+  const passes = (sub: Schema): boolean => conforms(v, sub, path).length === 0;
+  for (const sub of Array.isArray(s.allOf) ? s.allOf : []) w.errs.push(...conforms(v, sub, path));
   if (Array.isArray(s.anyOf) && !s.anyOf.some(passes)) w.errs.push(fieldErr.invalid(path, '', `${name} in body must validate at least one schema (anyOf)`));
   if (Array.isArray(s.oneOf) && s.oneOf.filter(passes).length !== 1) w.errs.push(fieldErr.invalid(path, '', `${name} in body must validate one and only one schema (oneOf)`));
   if (isObj(s.not) && passes(s.not)) w.errs.push(fieldErr.invalid(path, '', `${name} in body must not validate the schema (not)`));
+}
+
+function conforms(v: unknown, sub: Schema, path: string): FieldError[] {
+  const w: Walk = { errs: [], cel: [] };
+  if (v === undefined || v === null) return w.errs;
+  values(v, sub, path, w);
+  if (isObj(v)) {
+    for (const key of Array.isArray(sub.required) ? sub.required : []) if (v[key] === undefined) w.errs.push(fieldErr.required(child(path, key)));
+    const props: Schema = isObj(sub.properties) ? sub.properties : {};
+    for (const [key, ps] of Object.entries(props)) if (isObj(ps) && v[key] !== undefined) w.errs.push(...conforms(v[key], ps, child(path, key)));
+  }
+  if (Array.isArray(v) && isObj(sub.items)) v.forEach((x, i) => w.errs.push(...conforms(x, sub.items, `${path}[${i}]`)));
+  return w.errs;
 }
 
 const patterns = new Map<string, RegExp | null>();

@@ -47,6 +47,12 @@ const schema = {
           ],
         },
         immutable: { type: 'string', 'x-kubernetes-validations': [{ rule: 'self == oldSelf', message: 'immutable is immutable' }] },
+        // Gateway API's GatewayStatusAddress shape: value checks inside oneOf/anyOf/not branches.
+        address: {
+          type: 'object',
+          properties: { type: { type: 'string' }, value: { type: 'string' } },
+          oneOf: [{ properties: { type: { enum: ['IPAddress'] }, value: { anyOf: [{ format: 'ipv4' }, { format: 'ipv6' }] } } }, { properties: { type: { not: { enum: ['IPAddress'] } } } }],
+        },
       },
     },
   },
@@ -117,6 +123,16 @@ test('value checks use kube-openapi\'s wording', async () => {
     const r = await create(spec);
     assert.equal(r.status, 201, `${JSON.stringify(spec)}: ${r.message}`);
   }
+});
+
+test('oneOf/anyOf/not branches check nested values (wording approximate: kube-openapi reports composite errors differently)', async () => {
+  for (const address of [{ type: 'IPAddress', value: '10.0.0.1' }, { type: 'IPAddress', value: 'fe80::1' }, { type: 'Hostname', value: 'gw.example.com' }]) {
+    const r = await create({ name: 'ok', address });
+    assert.equal(r.status, 201, `${JSON.stringify(address)}: ${r.message}`);
+  }
+  const bad = await create({ name: 'ok', address: { type: 'IPAddress', value: 'not-an-ip' } });
+  assert.equal(bad.status, 422);
+  assert.match(bad.message, /spec\.address.*oneOf/);
 });
 
 test('pruning keeps preserve-unknown-fields subtrees and embedded resources\' fields, and drops ObjectMeta fields that do not exist', async () => {
