@@ -18,11 +18,14 @@ import {
   invalid,
   notFound,
   plainServerError,
+  RenderedValue,
   staleConflict,
   unsupportedMediaType,
   type FieldError,
 } from './errors.js';
 import { validateCustomResource } from './structural.js';
+import { pruneBuiltinUnknownFields } from './builtin-schema.js';
+import { smdPath } from './smd-path.js';
 import { builtinBaseline, managedFieldsForUpdate, serverSideApply, type FieldContext, type Scope } from './managed-fields.js';
 import { jsonPatch, mergePatch, strategicMergePatch } from './patch.js';
 import { apiVersionOf, type ResourceRegistry, type ResourceType } from './resources.js';
@@ -160,6 +163,7 @@ export class ApiServer {
 
   create(rt: ResourceType, namespace: string | undefined, body: unknown, opts: RequestOptions = {}): K8sObject {
     const o = this.decodeBody(rt, body, namespace);
+    this.decodeFields(rt, o, opts);
     return this.createObject(rt, namespace, o, opts, undefined);
   }
 
@@ -186,7 +190,7 @@ export class ApiServer {
     // Built-ins that start with a status (Pod Pending, Namespace Active...) get it from defaulting.
     if (rt.status) delete o.status;
 
-    this.normalizeCustom(rt, o, opts, ssaManaged !== undefined);
+    this.normalizeCustom(rt, o);
     if (!rt.crd) applyBuiltinDefaults(o, this.defaulting(true));
     if (ssaManaged) o.metadata.managedFields = ssaManaged;
     else {
@@ -216,6 +220,7 @@ export class ApiServer {
 
   update(rt: ResourceType, namespace: string | undefined, name: string, body: unknown, opts: RequestOptions = {}, subresource?: string): K8sObject {
     const incoming = this.decodeBody(rt, body, namespace);
+    this.decodeFields(rt, incoming, opts);
     if (incoming.metadata.name && incoming.metadata.name !== name) {
       throw badRequest(`the name of the object (${incoming.metadata.name}) does not match the name on the URL (${name})`);
     }
@@ -266,7 +271,7 @@ export class ApiServer {
         if (base.spec && (base.spec as Record<string, unknown>).finalizers === undefined) delete (base.spec as Record<string, unknown>).finalizers;
         next = base;
       }
-      this.normalizeCustom(rt, next, opts, ssaManaged !== undefined);
+      this.normalizeCustom(rt, next);
       if (!rt.crd) applyBuiltinDefaults(next, { ...this.defaulting(false), old });
     }
     next.metadata.resourceVersion = old.metadata.resourceVersion;
@@ -342,6 +347,7 @@ export class ApiServer {
     if (patchRv !== undefined && patchRv !== old.metadata.resourceVersion) throw staleConflict(rt, name);
     if (result.metadata.name !== name) throw badRequest(`the name of the object (${result.metadata.name}) does not match the name on the URL (${name})`);
     this.checkTypeMeta(rt, result);
+    this.patchedFields(rt, result, opts, type === 'strategic' ? new RenderedValue(goMap(patchDoc)) : JSON.stringify(patched));
     return this.updateObject(rt, old, result, opts, subresource, undefined);
   }
 
@@ -379,11 +385,10 @@ export class ApiServer {
     } else delete cfg.metadata.namespace;
 
     const describe = `${rt.namespaced ? namespace : ''}/${name}; ${rt.group ? `${rt.group}/` : '/'}${rt.version}, Kind=${rt.kind}`;
-    if (rt.crd?.schema) {
-      // Server-side apply converts the configuration to the schema's type first; undeclared fields fail there.
-      const probe = clone(cfg) as unknown as Record<string, unknown>;
-      const unknown = pruneUnknownFields(probe, rt.crd.schema);
-      if (unknown.length) throw plainServerError(`failed to create typed patch object (${describe}): ${unknown.map((p) => `.${p}: field not declared in schema`).join('\n')}`);
+    // Server-side apply converts the configuration to the schema's type first, whatever fieldValidation says.
+    const unknown = this.dropUnknownFields(rt, clone(cfg)).map((p) => `${smdPath(p, cfg, this.nav(rt))}: field not declared in schema`);
+    if (unknown.length) {
+      throw plainServerError(`failed to create typed patch object (${describe}): ${unknown.length === 1 ? unknown[0] : ['errors:', ...unknown.map((u) => `  ${u}`)].join('\n')}`);
     }
     const old = this.load(rt, namespace, name);
     const rv = cfg.metadata.resourceVersion;
@@ -513,20 +518,36 @@ export class ApiServer {
     o.apiVersion = apiVersionOf(rt);
   }
 
-  /** Custom resources: unknown fields per fieldValidation, nulls dropped, schema defaults applied. */
-  private normalizeCustom(rt: ResourceType, o: K8sObject, opts: RequestOptions, alreadyChecked: boolean): void {
+  /** Fields the type does not declare, removed; their paths in the decoder's notation ("spec.replicaz"). */
+  private dropUnknownFields(rt: ResourceType, o: K8sObject): string[] {
+    const x = o as unknown as Record<string, unknown>;
+    if (rt.crd) return rt.crd.schema ? pruneUnknownFields(x, rt.crd.schema) : [];
+    return pruneBuiltinUnknownFields(apiVersionOf(rt), rt.kind, x);
+  }
+
+  /** The decoder on a create/update body: unknown fields dropped, with a warning, or refused (Strict). */
+  private decodeFields(rt: ResourceType, o: K8sObject, opts: RequestOptions): void {
+    const unknown = this.dropUnknownFields(rt, o).map((p) => `unknown field "${p}"`);
+    if (!unknown.length) return;
+    // Without the query parameter the apiserver warns (kubectl sends Strict explicitly).
+    const mode = opts.fieldValidation ?? 'Warn';
+    if (mode === 'Strict') throw badRequest(`${rt.kind} in version "${rt.version}" cannot be handled as a ${rt.kind}: strict decoding error: ${unknown.join(', ')}`);
+    if (mode === 'Warn') opts.warnings?.push(...unknown);
+  }
+
+  /** The same for the result of a JSON, merge or strategic merge patch, which reports the whole patched value. */
+  private patchedFields(rt: ResourceType, o: K8sObject, opts: RequestOptions, shown: unknown): void {
+    const unknown = this.dropUnknownFields(rt, o).map((p) => `unknown field "${p}"`);
+    if (!unknown.length) return;
+    const mode = opts.fieldValidation ?? 'Warn';
+    if (mode === 'Strict') throw invalid('', '', '', [fieldErr.invalid('patch', shown, `strict decoding error: ${unknown.join(', ')}`)]);
+    if (mode === 'Warn') opts.warnings?.push(...unknown);
+  }
+
+  /** Custom resources: nulls in non-nullable fields dropped, schema defaults applied (unknown fields went at decoding). */
+  private normalizeCustom(rt: ResourceType, o: K8sObject): void {
     const schema = rt.crd?.schema;
     if (!schema) return;
-    const unknown = pruneUnknownFields(o as unknown as Record<string, unknown>, schema);
-    if (unknown.length && !alreadyChecked) {
-      // Without the query parameter the apiserver warns (kubectl sends Strict explicitly).
-      const mode = opts.fieldValidation ?? 'Warn';
-      const texts = unknown.map((p) => `unknown field "${p}"`);
-      if (mode === 'Strict') {
-        throw badRequest(`${rt.kind} in version "${rt.version}" cannot be handled as a ${rt.kind}: strict decoding error: ${texts.join(', ')}`);
-      }
-      if (mode === 'Warn') opts.warnings?.push(...texts);
-    }
     dropNulls(o, schema);
     applySchemaDefaults(o, schema);
   }
@@ -659,4 +680,11 @@ function setByJsonPath(o: Record<string, unknown>, path: string, value: unknown)
     cur = cur[p] as Record<string, unknown>;
   }
   cur[parts[parts.length - 1]] = value;
+}
+
+/** Go's %+v of a decoded JSON map, as the strategic-merge strict error prints the patch. */
+function goMap(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(goMap).join(' ')}]`;
+  if (isObj(v)) return `map[${Object.keys(v).sort().map((k) => `${k}:${goMap(v[k])}`).join(' ')}]`;
+  return v === null ? '<nil>' : String(v);
 }

@@ -240,9 +240,11 @@ export function invalid(kind: string, group: string, name: string, errors: Field
     if (!texts.includes(t)) texts.push(t);
   }
   const joined = texts.length === 1 ? texts[0] : `[${texts.join(', ')}]`;
-  const d: StatusDetails = { name };
+  // Empty details fields are omitted, as Go's omitempty does (a patch's strict-decoding error has neither).
+  const d: StatusDetails = {};
+  if (name) d.name = name;
   if (group) d.group = group;
-  d.kind = kind;
+  if (kind) d.kind = kind;
   d.causes = errors.map((e) => ({ reason: e.type, message: fieldErrorBody(e), field: e.field }));
   return new ApiError(422, 'Invalid', `${gk} "${name}" is invalid: ${joined}`, d);
 }

@@ -26,6 +26,7 @@ import { ApiError } from './errors.js';
 import { writeKubeconfig, type KubeconfigOptions } from './kubeconfig.js';
 import { ResourceRegistry } from './resources.js';
 import { Scripts, type ScriptHandle, type ScriptRule } from './scripts.js';
+import { loadBuiltinSchemas } from './builtin-schema.js';
 import { clusterNodes } from './nodes.js';
 import { HttpFront } from './server.js';
 import { Store, type ObjectQuery } from './store.js';
@@ -115,6 +116,7 @@ const BUILTIN_SEED: K8sObject[] = [
 ];
 
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
+  await loadBuiltinSchemas();
   let speed = opts.speed ?? 1;
   const store = new Store(opts.watchCacheSize);
   const registry = new ResourceRegistry();
