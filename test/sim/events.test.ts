@@ -5,7 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
-import { deployment, get, post, watchStream } from './helpers.js';
+import { call, deployment, get, post, watchStream } from './helpers.js';
 import { kubectlFor, type Kubectl } from './kubectl-run.js';
 
 let sim: Simulator;
@@ -80,6 +80,10 @@ test('an Event written through events.k8s.io/v1 is a core/v1 Event, and watches 
   assert.equal(newWatch.events[0].object.apiVersion, 'events.k8s.io/v1');
   coreWatch.close();
   newWatch.close();
+
+  const patched = await call(sim, 'PATCH', '/apis/events.k8s.io/v1/namespaces/default/events/new-style', { note: 'patched through events.k8s.io' }, { 'content-type': 'application/merge-patch+json' });
+  assert.equal(patched.status, 200, patched.text);
+  assert.equal((await get(sim, '/api/v1/namespaces/default/events/new-style')).body.message, 'patched through events.k8s.io');
 
   // events.k8s.io/v1 insists on the new-style fields that core/v1 leaves optional.
   const bare = await post(sim, '/apis/events.k8s.io/v1/namespaces/default/events', { apiVersion: 'events.k8s.io/v1', kind: 'Event', metadata: { name: 'bare' }, type: 'Normal', note: 'x' });

@@ -43,8 +43,9 @@ test('kubectl: a GPU pod on the default cluster (three CPU nodes) is Unschedulab
 
   const phase = await kubectl.run('get', 'pod', 'wants-gpu', '-o', 'jsonpath={.status.phase} {.status.conditions[?(@.type=="PodScheduled")].message}');
   assert.equal(phase.stdout, `Pending ${message}`);
-  const events = await kubectl.run('get', 'events', '--field-selector', 'reason=FailedScheduling,involvedObject.name=wants-gpu', '-o', 'jsonpath={.items[0].type}|{.items[0].source.component}|{.items[0].message}');
-  assert.equal(events.stdout, `Warning|default-scheduler|${message}`);
+  // The scheduler writes events.k8s.io events: reportingComponent and action, no source.
+  const events = await kubectl.run('get', 'events', '--field-selector', 'reason=FailedScheduling,involvedObject.name=wants-gpu', '-o', 'jsonpath={.items[0].type}|{.items[0].reportingComponent}|{.items[0].action}|{.items[0].message}');
+  assert.equal(events.stdout, `Warning|default-scheduler|Scheduling|${message}`);
   const nodes = await kubectl.run('get', 'nodes', '-o', 'jsonpath={.items[*].status.allocatable.cpu}');
   assert.equal(nodes.stdout, '7910m 7910m 7910m');
 

@@ -86,7 +86,7 @@ export class PodScheduler {
     this.ctx.client('default-scheduler').patchStatus(pod, {
       conditions: setCondition(obj(pod.status).conditions, { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message }),
     });
-    this.ctx.events.record(pod, 'Warning', 'FailedScheduling', message, 'default-scheduler');
+    this.ctx.events.record(pod, 'Warning', 'FailedScheduling', message, 'default-scheduler', 'Scheduling');
   }
 
   /**
