@@ -157,7 +157,8 @@ export interface Platform {
 export async function startPlatform(opts: { operators?: ('cnpg' | 'envoy-gateway' | 'knative' | 'kserve')[]; crds?: string[]; sim?: SimulatorOptions } = {}): Promise<Platform> {
   let url = '';
   const python = new PythonJobRunner(() => url);
-  const sim = await startSimulator({ speed: 20, ...opts.sim, extraControllers: [python, ...(opts.sim?.extraControllers ?? [])] });
+  // Pods keep their grace period but a tenth of it: uninstalls wait for many terminations in a row.
+  const sim = await startSimulator({ speed: 20, ...opts.sim, timing: { terminationGraceScale: 0.1, ...opts.sim?.timing }, extraControllers: [python, ...(opts.sim?.extraControllers ?? [])] });
   url = sim.url;
   const client = sim.client('test-setup');
   for (const crd of crdObjects(opts.crds ?? INFRA_CRDS)) client.apply(crd);
