@@ -1,6 +1,6 @@
 /**
- * Admission: namespace lifecycle (content needs an existing, non-terminating namespace) and
- * admission webhooks. Webhook configurations applied to the simulator are honoured the way the
+ * Admission: namespace lifecycle (content needs an existing, non-terminating namespace), the
+ * ServiceAccount plugin (a pod's service account must exist) and admission webhooks. Webhook configurations applied to the simulator are honoured the way the
  * apiserver does: a matching webhook whose Service has no ready endpoints fails the request with
  * the real "failed calling webhook" error unless failurePolicy is Ignore. Controllers can also
  * register built-in webhooks (CNPG's) for installs that do not ship a configuration object.
@@ -21,6 +21,8 @@ export interface AdmissionRequest {
   namespace?: string;
   name: string;
   subresource?: string;
+  /** generateName when the client asked for a generated name: admission errors name the prefix. */
+  generateName?: string;
   object?: K8sObject;
   oldObject?: K8sObject;
   dryRun: boolean;
@@ -44,6 +46,12 @@ const WEBHOOK_CONFIG_KINDS = new Set(['MutatingWebhookConfiguration', 'Validatin
 
 export class Admission {
   readonly builtinWebhooks: BuiltinWebhook[] = [];
+  /**
+   * Creates a namespace's `default` ServiceAccount on demand; set by the controller that owns them.
+   * The real plugin retries the lookup of `default` for about a second while that controller catches
+   * up with a new namespace, so a pod created right after its namespace still finds it.
+   */
+  defaultServiceAccount?: (namespace: string) => boolean;
 
   constructor(
     private readonly store: Store,
@@ -62,6 +70,16 @@ export class Admission {
         { reason: 'NamespaceTerminating', message: `namespace ${req.namespace} is being terminated`, field: 'metadata.namespace' },
       ]);
     }
+  }
+
+  /** The ServiceAccount plugin (runs after NamespaceLifecycle): refuses pods whose service account does not exist. */
+  serviceAccount(req: AdmissionRequest): void {
+    if (req.rt.kind !== 'Pod' || req.rt.group !== '' || req.operation !== 'CREATE' || req.subresource || !req.object || !req.namespace) return;
+    if (req.object.metadata.annotations?.['kubernetes.io/config.mirror'] !== undefined) return;
+    const name = String(obj(req.object.spec).serviceAccountName || 'default');
+    if (this.store.peek('/serviceaccounts', req.namespace, name)) return;
+    if (name === 'default' && this.defaultServiceAccount?.(req.namespace)) return;
+    throw forbidden(req.rt, req.generateName ?? req.name, `error looking up service account ${req.namespace}/${name}: serviceaccount "${name}" not found`);
   }
 
   /** Runs mutating then validating webhooks; mutating ones may change req.object. */

@@ -7,7 +7,8 @@
 import type { K8sObject } from '../core/object.js';
 import { parse as parseYaml } from 'yaml';
 import { Admission, type AdmissionRequest } from './admission.js';
-import { applySchemaDefaults, crdValidator, dropNulls, pruneUnknownFields } from './crd-schema.js';
+import { applySchemaDefaults, dropNulls, pruneUnknownFields } from './crd-schema.js';
+import { conversionFor } from './conversion.js';
 import { applyBuiltinDefaults, type DefaultingContext } from './defaults.js';
 import {
   ApiError,
@@ -17,10 +18,14 @@ import {
   invalid,
   notFound,
   plainServerError,
+  RenderedValue,
   staleConflict,
   unsupportedMediaType,
   type FieldError,
 } from './errors.js';
+import { validateCustomResource } from './structural.js';
+import { pruneBuiltinUnknownFields } from './builtin-schema.js';
+import { smdPath } from './smd-path.js';
 import { builtinBaseline, managedFieldsForUpdate, serverSideApply, type FieldContext, type Scope } from './managed-fields.js';
 import { jsonPatch, mergePatch, strategicMergePatch } from './patch.js';
 import { apiVersionOf, type ResourceRegistry, type ResourceType } from './resources.js';
@@ -91,15 +96,26 @@ export class ApiServer {
   // ---- reads ----
 
   get(rt: ResourceType, namespace: string | undefined, name: string): K8sObject {
-    const o = this.store.get(rt.storageKey, rt.namespaced ? namespace : undefined, name);
+    const o = this.load(rt, namespace, name);
     if (!o) throw notFound(rt, name);
-    return this.present(rt, o);
+    return o;
   }
 
-  /** Objects are stored at the storage version; CR versions with conversion None just relabel. */
+  /** A copy of the stored object at the requested version. */
+  private load(rt: ResourceType, namespace: string | undefined, name: string): K8sObject | undefined {
+    const o = this.store.get(rt.storageKey, rt.namespaced ? namespace : undefined, name);
+    return o ? this.present(rt, o) : undefined;
+  }
+
+  /**
+   * Objects are stored at the storage version; CR versions with conversion None just relabel, and
+   * versions with other field names (events.k8s.io/v1) convert. Takes ownership of `o`.
+   */
   present(rt: ResourceType, o: K8sObject): K8sObject {
-    o.apiVersion = apiVersionOf(rt);
-    return o;
+    const conversion = conversionFor(rt);
+    const served = conversion && o.apiVersion === rt.storageVersion ? conversion.toServed(o) : o;
+    served.apiVersion = apiVersionOf(rt);
+    return served;
   }
 
   list(rt: ResourceType, namespace: string | undefined, opts: ListOptions = {}): ListResult {
@@ -147,13 +163,16 @@ export class ApiServer {
 
   create(rt: ResourceType, namespace: string | undefined, body: unknown, opts: RequestOptions = {}): K8sObject {
     const o = this.decodeBody(rt, body, namespace);
+    this.decodeFields(rt, o, opts);
     return this.createObject(rt, namespace, o, opts, undefined);
   }
 
   /** Shared by POST and by apply/PUT-that-creates; `managedFields` is set when SSA computed it. */
   private createObject(rt: ResourceType, namespace: string | undefined, o: K8sObject, opts: RequestOptions, ssaManaged: unknown[] | undefined): K8sObject {
+    let generateName: string | undefined;
     if (!o.metadata.name && typeof o.metadata.generateName === 'string' && o.metadata.generateName) {
-      o.metadata.name = `${o.metadata.generateName}${randomSuffix()}`;
+      generateName = o.metadata.generateName;
+      o.metadata.name = `${generateName}${randomSuffix()}`;
     }
     if (rt.namespaced) o.metadata.namespace = namespace;
     else delete o.metadata.namespace;
@@ -171,7 +190,7 @@ export class ApiServer {
     // Built-ins that start with a status (Pod Pending, Namespace Active...) get it from defaulting.
     if (rt.status) delete o.status;
 
-    this.normalizeCustom(rt, o, opts, ssaManaged !== undefined);
+    this.normalizeCustom(rt, o);
     if (!rt.crd) applyBuiltinDefaults(o, this.defaulting(true));
     if (ssaManaged) o.metadata.managedFields = ssaManaged;
     else {
@@ -186,8 +205,9 @@ export class ApiServer {
       if (managed.length) o.metadata.managedFields = managed;
     }
 
-    const req: AdmissionRequest = { operation: 'CREATE', rt, namespace, name: o.metadata.name, object: o, dryRun: !!opts.dryRun };
+    const req: AdmissionRequest = { operation: 'CREATE', rt, namespace, name: o.metadata.name, generateName, object: o, dryRun: !!opts.dryRun };
     this.admission.namespaceLifecycle(req);
+    this.admission.serviceAccount(req);
     this.admission.webhooks(req, 'mutating');
     this.validate(rt, o, undefined);
     this.admission.webhooks(req, 'validating');
@@ -200,11 +220,12 @@ export class ApiServer {
 
   update(rt: ResourceType, namespace: string | undefined, name: string, body: unknown, opts: RequestOptions = {}, subresource?: string): K8sObject {
     const incoming = this.decodeBody(rt, body, namespace);
+    this.decodeFields(rt, incoming, opts);
     if (incoming.metadata.name && incoming.metadata.name !== name) {
       throw badRequest(`the name of the object (${incoming.metadata.name}) does not match the name on the URL (${name})`);
     }
     incoming.metadata.name = name;
-    const old = this.store.get(rt.storageKey, rt.namespaced ? namespace : undefined, name);
+    const old = this.load(rt, namespace, name);
     if (!old) {
       if (rt.allowCreateOnUpdate && !subresource) return this.createObject(rt, namespace, incoming, opts, undefined);
       throw notFound(rt, name);
@@ -250,7 +271,7 @@ export class ApiServer {
         if (base.spec && (base.spec as Record<string, unknown>).finalizers === undefined) delete (base.spec as Record<string, unknown>).finalizers;
         next = base;
       }
-      this.normalizeCustom(rt, next, opts, ssaManaged !== undefined);
+      this.normalizeCustom(rt, next);
       if (!rt.crd) applyBuiltinDefaults(next, { ...this.defaulting(false), old });
     }
     next.metadata.resourceVersion = old.metadata.resourceVersion;
@@ -298,13 +319,14 @@ export class ApiServer {
 
   patch(rt: ResourceType, namespace: string | undefined, name: string, type: PatchType, body: string, opts: RequestOptions & { force?: boolean } = {}, subresource?: string): K8sObject {
     if (type === 'apply') return this.apply(rt, namespace, name, body, opts, subresource);
-    if (opts.force !== undefined && opts.force !== false) {
+    // Any value counts: the apiserver rejects a non-nil PatchOptions.Force, false included.
+    if (opts.force !== undefined) {
       throw invalid('PatchOptions', 'meta.k8s.io', '', [fieldErr.forbidden('force', 'may not be specified for non-apply patch')]);
     }
     if (type === 'strategic' && rt.crd) {
       throw unsupportedMediaType('application/strategic-merge-patch+json', ['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml']);
     }
-    const old = this.store.get(rt.storageKey, rt.namespaced ? namespace : undefined, name);
+    const old = this.load(rt, namespace, name);
     if (!old) throw notFound(rt, name);
     let patchDoc: unknown;
     try {
@@ -312,7 +334,7 @@ export class ApiServer {
     } catch (e) {
       throw badRequest(`error decoding patch: ${(e as Error).message}`);
     }
-    const current = this.present(rt, old);
+    const current = clone(old);
     let patched: unknown;
     if (type === 'json') patched = jsonPatch(current, patchDoc);
     else if (type === 'merge') patched = mergePatch(current, patchDoc);
@@ -325,6 +347,7 @@ export class ApiServer {
     if (patchRv !== undefined && patchRv !== old.metadata.resourceVersion) throw staleConflict(rt, name);
     if (result.metadata.name !== name) throw badRequest(`the name of the object (${result.metadata.name}) does not match the name on the URL (${name})`);
     this.checkTypeMeta(rt, result);
+    this.patchedFields(rt, result, opts, type === 'strategic' ? new RenderedValue(goMap(patchDoc)) : JSON.stringify(patched));
     return this.updateObject(rt, old, result, opts, subresource, undefined);
   }
 
@@ -348,6 +371,8 @@ export class ApiServer {
     if (!cfg.apiVersion || !cfg.kind) throw badRequest(`invalid object: apiVersion and kind must be set in an apply configuration`);
     this.checkTypeMeta(rt, cfg);
     if (!isObj(cfg.metadata)) cfg.metadata = { name };
+    // An empty list is still "set" (unstructured.GetManagedFields returns a non-nil slice); null is not.
+    if (Array.isArray(cfg.metadata.managedFields)) throw badRequest('metadata.managedFields must be nil');
     if (cfg.metadata.name !== undefined && cfg.metadata.name !== name) {
       throw badRequest(`the name of the object (${cfg.metadata.name}) does not match the name on the URL (${name})`);
     }
@@ -360,19 +385,18 @@ export class ApiServer {
     } else delete cfg.metadata.namespace;
 
     const describe = `${rt.namespaced ? namespace : ''}/${name}; ${rt.group ? `${rt.group}/` : '/'}${rt.version}, Kind=${rt.kind}`;
-    if (rt.crd?.schema) {
-      // Server-side apply converts the configuration to the schema's type first; undeclared fields fail there.
-      const probe = clone(cfg) as unknown as Record<string, unknown>;
-      const unknown = pruneUnknownFields(probe, rt.crd.schema);
-      if (unknown.length) throw plainServerError(`failed to create typed patch object (${describe}): ${unknown.map((p) => `.${p}: field not declared in schema`).join('\n')}`);
+    // Server-side apply converts the configuration to the schema's type first, whatever fieldValidation says.
+    const unknown = this.dropUnknownFields(rt, clone(cfg)).map((p) => `${smdPath(p, cfg, this.nav(rt))}: field not declared in schema`);
+    if (unknown.length) {
+      throw plainServerError(`failed to create typed patch object (${describe}): ${unknown.length === 1 ? unknown[0] : ['errors:', ...unknown.map((u) => `  ${u}`)].join('\n')}`);
     }
-    const old = this.store.get(rt.storageKey, rt.namespaced ? namespace : undefined, name);
+    const old = this.load(rt, namespace, name);
     const rv = cfg.metadata.resourceVersion;
     if (rv !== undefined && old && rv !== old.metadata.resourceVersion) throw staleConflict(rt, name);
     if (rv !== undefined && !old) throw notFound(rt, name);
     const scope: Scope = subresource === 'status' ? 'status' : 'main';
     if (!old && subresource) throw notFound(rt, name);
-    const live = old ? this.present(rt, clone(old)) : undefined;
+    const live = old ? clone(old) : undefined;
     const result = serverSideApply(live, cfg, {
       manager: opts.fieldManager,
       apiVersion: apiVersionOf(rt),
@@ -408,7 +432,7 @@ export class ApiServer {
   }
 
   updateScale(rt: ResourceType, namespace: string | undefined, name: string, scale: unknown, opts: RequestOptions): K8sObject {
-    const old = this.store.get(rt.storageKey, rt.namespaced ? namespace : undefined, name);
+    const old = this.load(rt, namespace, name);
     if (!old || !rt.scale) throw notFound(rt, name);
     const s = obj(scale);
     const sm = obj(s.metadata);
@@ -417,7 +441,7 @@ export class ApiServer {
     if (typeof replicas !== 'number' || replicas < 0) {
       throw invalid('Scale', 'autoscaling', name, [fieldErr.invalid('spec.replicas', replicas ?? null, 'must be greater than or equal to 0')]);
     }
-    const next = this.present(rt, clone(old));
+    const next = clone(old);
     setByJsonPath(next, rt.scale.specReplicasPath, replicas);
     const stored = this.updateObject(rt, old, next, opts, 'scale', undefined);
     return toScale(rt, stored);
@@ -432,9 +456,14 @@ export class ApiServer {
 
   // ---- helpers used by lifecycle.ts and controllers ----
 
-  /** Writes an object without admission or validation: server-internal changes (deletion marks, GC). */
+  /**
+   * Writes an object without admission or validation: server-internal changes (deletion marks, GC,
+   * binding). `o` is in storage form, as the store hands it out.
+   */
   writeInternal(rt: ResourceType, o: K8sObject): K8sObject {
-    return this.store.write(rt.storageKey, this.toStorage(rt, o));
+    o.apiVersion = rt.storageVersion;
+    o.kind = rt.kind;
+    return this.store.write(rt.storageKey, o);
   }
 
   removeInternal(rt: ResourceType, o: K8sObject): K8sObject | undefined {
@@ -456,11 +485,12 @@ export class ApiServer {
     return ua.split('/')[0] || 'unknown';
   }
 
-  /** Relabels in place: the object is this request's own copy and is handed to the store. */
+  /** The object is this request's own copy and is handed to the store. */
   private toStorage(rt: ResourceType, o: K8sObject): K8sObject {
-    o.apiVersion = rt.storageVersion;
-    o.kind = rt.kind;
-    return o;
+    const stored = conversionFor(rt)?.toStorage(o) ?? o;
+    stored.apiVersion = rt.storageVersion;
+    stored.kind = rt.kind;
+    return stored;
   }
 
   private decodeBody(rt: ResourceType, body: unknown, namespace: string | undefined): K8sObject {
@@ -488,28 +518,45 @@ export class ApiServer {
     o.apiVersion = apiVersionOf(rt);
   }
 
-  /** Custom resources: unknown fields per fieldValidation, nulls dropped, schema defaults applied. */
-  private normalizeCustom(rt: ResourceType, o: K8sObject, opts: RequestOptions, alreadyChecked: boolean): void {
+  /** Fields the type does not declare, removed; their paths in the decoder's notation ("spec.replicaz"). */
+  private dropUnknownFields(rt: ResourceType, o: K8sObject): string[] {
+    const x = o as unknown as Record<string, unknown>;
+    if (rt.crd) return rt.crd.schema ? pruneUnknownFields(x, rt.crd.schema) : [];
+    return pruneBuiltinUnknownFields(apiVersionOf(rt), rt.kind, x);
+  }
+
+  /** The decoder on a create/update body: unknown fields dropped, with a warning, or refused (Strict). */
+  private decodeFields(rt: ResourceType, o: K8sObject, opts: RequestOptions): void {
+    const unknown = this.dropUnknownFields(rt, o).map((p) => `unknown field "${p}"`);
+    if (!unknown.length) return;
+    // Without the query parameter the apiserver warns (kubectl sends Strict explicitly).
+    const mode = opts.fieldValidation ?? 'Warn';
+    if (mode === 'Strict') throw badRequest(`${rt.kind} in version "${rt.version}" cannot be handled as a ${rt.kind}: strict decoding error: ${unknown.join(', ')}`);
+    if (mode === 'Warn') opts.warnings?.push(...unknown);
+  }
+
+  /** The same for the result of a JSON, merge or strategic merge patch, which reports the whole patched value. */
+  private patchedFields(rt: ResourceType, o: K8sObject, opts: RequestOptions, shown: unknown): void {
+    const unknown = this.dropUnknownFields(rt, o).map((p) => `unknown field "${p}"`);
+    if (!unknown.length) return;
+    const mode = opts.fieldValidation ?? 'Warn';
+    if (mode === 'Strict') throw invalid('', '', '', [fieldErr.invalid('patch', shown, `strict decoding error: ${unknown.join(', ')}`)]);
+    if (mode === 'Warn') opts.warnings?.push(...unknown);
+  }
+
+  /** Custom resources: nulls in non-nullable fields dropped, schema defaults applied (unknown fields went at decoding). */
+  private normalizeCustom(rt: ResourceType, o: K8sObject): void {
     const schema = rt.crd?.schema;
     if (!schema) return;
-    const unknown = pruneUnknownFields(o as unknown as Record<string, unknown>, schema);
-    if (unknown.length && !alreadyChecked) {
-      // Without the query parameter the apiserver warns (kubectl sends Strict explicitly).
-      const mode = opts.fieldValidation ?? 'Warn';
-      const texts = unknown.map((p) => `unknown field "${p}"`);
-      if (mode === 'Strict') {
-        throw badRequest(`${rt.kind} in version "${rt.version}" cannot be handled as a ${rt.kind}: strict decoding error: ${texts.join(', ')}`);
-      }
-      if (mode === 'Warn') opts.warnings?.push(...texts);
-    }
     dropNulls(o, schema);
     applySchemaDefaults(o, schema);
   }
 
   private validate(rt: ResourceType, o: K8sObject, old: K8sObject | undefined): void {
     const errs: FieldError[] = [...validateMetadata(o)];
+    if (!old) errs.push(...(conversionFor(rt)?.validateCreate?.(o) ?? []));
     if (rt.crd?.schema) {
-      for (const issue of crdValidator(rt.crd.schema)(o, old)) errs.push(fieldErr.raw(issue.path, issue.message));
+      errs.push(...validateCustomResource(rt.crd.schema, o, old));
     } else {
       errs.push(...validateBuiltin(o, old));
     }
@@ -633,4 +680,11 @@ function setByJsonPath(o: Record<string, unknown>, path: string, value: unknown)
     cur = cur[p] as Record<string, unknown>;
   }
   cur[parts[parts.length - 1]] = value;
+}
+
+/** Go's %+v of a decoded JSON map, as the strategic-merge strict error prints the patch. */
+function goMap(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(goMap).join(' ')}]`;
+  if (isObj(v)) return `map[${Object.keys(v).sort().map((k) => `${k}:${goMap(v[k])}`).join(' ')}]`;
+  return v === null ? '<nil>' : String(v);
 }

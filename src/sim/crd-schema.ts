@@ -1,10 +1,8 @@
 /**
- * What the apiserver does to a custom resource with its CRD's structural schema besides
- * validating it: prune unknown fields (reporting them for strict field validation), drop nulls
- * from non-nullable fields, and apply `default`s. Validation itself (types, formats, CEL) is
- * src/validate/structural-schema.ts, shared with the chart linter.
+ * What the apiserver does to a custom resource with its CRD's structural schema before validating
+ * it (structural.ts): prune unknown fields (reporting them for strict field validation), drop
+ * nulls from non-nullable fields, and apply `default`s.
  */
-import { compileStructuralSchema, type StructuralValidator } from '../validate/structural-schema.js';
 import { clone, isObj } from './util.js';
 
 type Schema = Record<string, any>;
@@ -44,25 +42,22 @@ export function pruneUnknownFields(value: Record<string, unknown>, schema: Schem
       return;
     }
     if (!isObj(v)) return;
+    const embedded = root || s['x-kubernetes-embedded-resource'] === true;
+    // An embedded resource's metadata is ObjectMeta even under preserve-unknown-fields (objectmeta.Coerce).
+    if (embedded && isObj(v.metadata)) {
+      for (const mk of Object.keys(v.metadata)) {
+        if (!OBJECT_META_FIELDS.has(mk)) {
+          removed.push(childPath(childPath(path, 'metadata'), mk));
+          delete v.metadata[mk];
+        }
+      }
+    }
     if (s['x-kubernetes-preserve-unknown-fields'] === true && !isObj(s.properties) && !isObj(s.additionalProperties)) return;
     const props: Schema = isObj(s.properties) ? s.properties : {};
     const extra = s.additionalProperties;
-    const embedded = root || s['x-kubernetes-embedded-resource'] === true;
     for (const key of Object.keys(v)) {
       const p = childPath(path, key);
-      if (embedded && (key === 'apiVersion' || key === 'kind')) continue;
-      if (embedded && key === 'metadata') {
-        const meta = v[key];
-        if (isObj(meta)) {
-          for (const mk of Object.keys(meta)) {
-            if (!OBJECT_META_FIELDS.has(mk)) {
-              removed.push(childPath(p, mk));
-              delete meta[mk];
-            }
-          }
-        }
-        continue;
-      }
+      if (embedded && (key === 'apiVersion' || key === 'kind' || key === 'metadata')) continue;
       if (isObj(props[key])) walk(v[key], props[key], p, false);
       else if (isObj(extra)) walk(v[key], extra, p, false);
       else if (extra === true || s['x-kubernetes-preserve-unknown-fields'] === true) continue;
@@ -109,16 +104,4 @@ export function applySchemaDefaults(value: unknown, schema: Schema | undefined):
   if (isObj(schema.additionalProperties)) {
     for (const [k, v] of Object.entries(value)) if (!(k in props)) applySchemaDefaults(v, schema.additionalProperties);
   }
-}
-
-const validators = new WeakMap<object, StructuralValidator>();
-
-/** Compiled once per registered schema object (upstream CRD schemas run to hundreds of kilobytes). */
-export function crdValidator(schema: Schema): StructuralValidator {
-  let v = validators.get(schema);
-  if (!v) {
-    v = compileStructuralSchema(schema, { resourceRoot: true });
-    validators.set(schema, v);
-  }
-  return v;
 }

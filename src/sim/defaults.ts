@@ -59,6 +59,15 @@ export function defaultPodSpec(spec: O, opts: { pod: boolean; restartPolicy?: st
     if (isObj(v.configMap)) setDefault(v.configMap, 'defaultMode', 420);
   }
   if (opts.pod) {
+    // SetDefaults_Pod: a limit without a request is also the request (the scheduler counts it).
+    for (const list of ['containers', 'initContainers']) {
+      for (const c of Array.isArray(spec[list]) ? spec[list] : []) {
+        if (!isObj(c) || !isObj(c.resources) || !isObj(c.resources.limits)) continue;
+        const requests = (isObj(c.resources.requests) ? c.resources.requests : {}) as O;
+        for (const [k, v] of Object.entries(c.resources.limits)) if (requests[k] === undefined) requests[k] = v;
+        c.resources.requests = requests;
+      }
+    }
     setDefault(spec, 'serviceAccountName', spec.serviceAccount ?? 'default');
     setDefault(spec, 'serviceAccount', spec.serviceAccountName);
     setDefault(spec, 'enableServiceLinks', true);
@@ -198,6 +207,7 @@ export function applyBuiltinDefaults(o: K8sObject, ctx: DefaultingContext): void
         setDefault(spec.names, 'singular', String(spec.names.kind ?? '').toLowerCase());
         setDefault(spec.names, 'listKind', `${spec.names.kind}List`);
       }
+      recordStoredVersion(x, spec, ctx.create);
       break;
     case 'MutatingWebhookConfiguration':
     case 'ValidatingWebhookConfiguration':
@@ -216,6 +226,19 @@ export function applyBuiltinDefaults(o: K8sObject, ctx: DefaultingContext): void
     default:
       break;
   }
+}
+
+/**
+ * The CRD registry's PrepareForCreate/PrepareForUpdate: the storage version joins status.storedVersions
+ * in the same write (validation then refuses a spec that drops a version still listed there).
+ */
+function recordStoredVersion(x: O, spec: O, create: boolean): void {
+  const storage = (Array.isArray(spec.versions) ? spec.versions : []).find((v: unknown) => isObj(v) && v.storage === true);
+  if (!storage) return;
+  if (create) x.status = {};
+  const status = ensurePath(x, ['status']) as O;
+  const stored: string[] = Array.isArray(status.storedVersions) ? status.storedVersions : [];
+  if (!stored.includes(storage.name)) status.storedVersions = [...stored, storage.name];
 }
 
 function defaultJobSpec(o: K8sObject, spec: O, ctx: DefaultingContext): void {

@@ -166,8 +166,14 @@ export interface FieldError {
   detail?: string;
 }
 
+/** A bad value already rendered the way the apiserver prints it (unstructured values print as JSON). */
+export class RenderedValue {
+  constructor(readonly text: string) {}
+}
+
 /** Go's %v/%q/%#v rendering of a bad value, close enough for messages people read. */
 export function formatBadValue(value: unknown): string {
+  if (value instanceof RenderedValue) return value.text;
   if (value === null || value === undefined) return 'null';
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
@@ -218,6 +224,8 @@ export const fieldErr = {
     detail: valid.length ? `supported values: ${valid.map((v) => JSON.stringify(v)).join(', ')}` : '',
   }),
   duplicate: (field: string, value: unknown): FieldError => ({ type: 'FieldValueDuplicate', field, value }),
+  tooLong: (field: string, value: unknown, max: number): FieldError => ({ type: 'FieldValueTooLong', field, value, detail: `may not be more than ${max} ${max === 1 ? 'byte' : 'bytes'}` }),
+  tooMany: (field: string, actual: number, max: number): FieldError => ({ type: 'FieldValueTooMany', field, value: actual, detail: `must have at most ${max} ${max === 1 ? 'item' : 'items'}` }),
   typeInvalid: (field: string, value: unknown, detail: string): FieldError => ({ type: 'FieldValueTypeInvalid', field, value, detail }),
   /** An error whose text is already fully formed (e.g. from the structural-schema validator). */
   raw: (field: string, detail: string): FieldError => ({ type: 'FieldValueInvalid', field, value: OMIT, detail }),
@@ -232,9 +240,11 @@ export function invalid(kind: string, group: string, name: string, errors: Field
     if (!texts.includes(t)) texts.push(t);
   }
   const joined = texts.length === 1 ? texts[0] : `[${texts.join(', ')}]`;
-  const d: StatusDetails = { name };
+  // Empty details fields are omitted, as Go's omitempty does (a patch's strict-decoding error has neither).
+  const d: StatusDetails = {};
+  if (name) d.name = name;
   if (group) d.group = group;
-  d.kind = kind;
+  if (kind) d.kind = kind;
   d.causes = errors.map((e) => ({ reason: e.type, message: fieldErrorBody(e), field: e.field }));
   return new ApiError(422, 'Invalid', `${gk} "${name}" is invalid: ${joined}`, d);
 }

@@ -28,6 +28,8 @@ import { LoopbackBackends } from './loopback.js';
 import { writeKubeconfig, type KubeconfigOptions } from './kubeconfig.js';
 import { ResourceRegistry } from './resources.js';
 import { Scripts, type ScriptHandle, type ScriptRule } from './scripts.js';
+import { loadBuiltinSchemas } from './builtin-schema.js';
+import { clusterNodes } from './nodes.js';
 import { HttpFront } from './server.js';
 import { Store, type ObjectQuery } from './store.js';
 
@@ -48,8 +50,14 @@ export interface SimulatorOptions {
   version?: VersionInfo;
   /** Objects created at startup, in order, after the built-in ones (namespaces first!). */
   seed?: K8sObject[];
+  /** CPU worker nodes: 8 cores, 32 GiB (7910m and 29Gi allocatable), 110 pods each. Default 3. */
+  cpuNodes?: number;
+  /** GPU worker nodes with 8 nvidia.com/gpu each, labelled like the NVIDIA GPU operator's and tainted nvidia.com/gpu=present:NoSchedule. Default 0. */
+  gpuNodes?: number;
   /** Create the kind-like default StorageClass "standard" (default true). */
   defaultStorageClass?: boolean;
+  /** Events kept per resource type for watches that resume from a resourceVersion (default 1024); older resume points get 410 Expired. */
+  watchCacheSize?: number;
   /** Progress bookmarks on watches that allow them (default 10s). */
   bookmarkIntervalMs?: number;
   /** Called for controller errors (default: printed to stderr). */
@@ -104,20 +112,6 @@ const BUILTIN_SEED: K8sObject[] = [
   ...['default', 'kube-system', 'kube-public', 'kube-node-lease'].map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })),
   {
     apiVersion: 'v1',
-    kind: 'Node',
-    metadata: {
-      name: 'sim-control-plane',
-      labels: {
-        'kubernetes.io/hostname': 'sim-control-plane',
-        'kubernetes.io/os': 'linux',
-        'kubernetes.io/arch': 'amd64',
-        'node-role.kubernetes.io/control-plane': '',
-      },
-    },
-    spec: { podCIDR: '10.244.0.0/24', providerID: 'kind://docker/sim/sim-control-plane' },
-  },
-  {
-    apiVersion: 'v1',
     kind: 'Service',
     metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
     spec: { clusterIP: '10.96.0.1', ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }], type: 'ClusterIP' },
@@ -128,25 +122,10 @@ const BUILTIN_SEED: K8sObject[] = [
   ].map(([name, value]) => ({ apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: String(name) }, value, description: 'Used for system critical pods that must not be moved from their current node.' })),
 ];
 
-const NODE_STATUS = {
-  capacity: { cpu: '8', memory: '32Gi', pods: '110', 'ephemeral-storage': '100Gi' },
-  allocatable: { cpu: '8', memory: '32Gi', pods: '110', 'ephemeral-storage': '100Gi' },
-  conditions: [
-    { type: 'MemoryPressure', status: 'False', reason: 'KubeletHasSufficientMemory', message: 'kubelet has sufficient memory available' },
-    { type: 'DiskPressure', status: 'False', reason: 'KubeletHasNoDiskPressure', message: 'kubelet has no disk pressure' },
-    { type: 'PIDPressure', status: 'False', reason: 'KubeletHasSufficientPID', message: 'kubelet has sufficient PID available' },
-    { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' },
-  ],
-  addresses: [
-    { type: 'InternalIP', address: '172.18.0.2' },
-    { type: 'Hostname', address: 'sim-control-plane' },
-  ],
-  nodeInfo: { kubeletVersion: 'v1.35.0', containerRuntimeVersion: 'containerd://2.1.0', operatingSystem: 'linux', architecture: 'amd64', osImage: 'Debian GNU/Linux 12 (bookworm)', kernelVersion: '6.1.0' },
-};
-
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
+  await loadBuiltinSchemas();
   let speed = opts.speed ?? 1;
-  const store = new Store();
+  const store = new Store(opts.watchCacheSize);
   const registry = new ResourceRegistry();
   const scripts = new Scripts(() => speed);
   const admission = new Admission(store, scripts);
@@ -165,13 +144,17 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       volumeBindingMode: 'WaitForFirstConsumer',
     });
   }
+  const nodeRt = registry.byApiVersionKind('v1', 'Node')!;
+  // Kubelets register their nodes before anything else runs.
+  for (const node of clusterNodes({ cpuNodes: opts.cpuNodes ?? 3, gpuNodes: opts.gpuNodes ?? 0 })) {
+    api.create(nodeRt, undefined, node.object, { fieldManager: 'kubelet' });
+    api.patch(nodeRt, undefined, node.object.metadata.name, 'merge', JSON.stringify({ status: node.status }), { fieldManager: 'kubelet' }, 'status');
+  }
   for (const o of [...seed, ...(opts.seed ?? [])]) {
     const rt = registry.byApiVersionKind(o.apiVersion, o.kind);
     if (!rt) throw new Error(`seed object ${o.apiVersion} ${o.kind} has no resource type (CRDs are not served until established)`);
     api.create(rt, o.metadata.namespace, o, { fieldManager: 'kube-apiserver' });
   }
-  const nodeRt = registry.byApiVersionKind('v1', 'Node')!;
-  api.patch(nodeRt, undefined, 'sim-control-plane', 'merge', JSON.stringify({ status: NODE_STATUS }), { fieldManager: 'kubelet' }, 'status');
 
   const onError =
     opts.onControllerError ??

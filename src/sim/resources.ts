@@ -74,6 +74,8 @@ interface Def {
   createOnUpdate?: boolean;
   returnDeleted?: boolean;
   preferred?: boolean;
+  /** Shares another version's storage ("/events" for events.k8s.io), converted on the way in and out. */
+  storedAs?: { storageKey: string; storageVersion: string };
 }
 
 const SCALE: ScaleSubresource = {
@@ -128,7 +130,7 @@ const BUILTINS: Def[] = [
   { gv: 'storage.k8s.io/v1', kind: 'CSIDriver', plural: 'csidrivers' },
   { gv: 'storage.k8s.io/v1', kind: 'CSINode', plural: 'csinodes' },
   { gv: 'storage.k8s.io/v1', kind: 'VolumeAttachment', plural: 'volumeattachments', status: true },
-  { gv: 'events.k8s.io/v1', kind: 'Event', plural: 'events', namespaced: true, short: ['ev'] },
+  { gv: 'events.k8s.io/v1', kind: 'Event', plural: 'events', namespaced: true, short: ['ev'], createOnUpdate: true, storedAs: { storageKey: '/events', storageVersion: 'v1' } },
 ];
 
 function fromDef(d: Def): ResourceType {
@@ -150,8 +152,8 @@ function fromDef(d: Def): ResourceType {
     scale: d.scale ? SCALE : undefined,
     extraSubresources: d.extra ?? [],
     generation: d.gen ?? false,
-    storageKey: `${group}/${d.plural}`,
-    storageVersion: d.gv,
+    storageKey: d.storedAs?.storageKey ?? `${group}/${d.plural}`,
+    storageVersion: d.storedAs?.storageVersion ?? d.gv,
     allowUnconditionalUpdate: true,
     allowCreateOnUpdate: d.createOnUpdate ?? false,
     returnDeletedObject: d.returnDeleted ?? false,

@@ -227,7 +227,7 @@ export class HttpFront {
     if (!name) {
       // Collection.
       if (method === 'GET') {
-        const watch = route.legacyWatch || q.watch === 'true' || q.watch === '1';
+        const watch = route.legacyWatch || queryBool(q.watch) === true;
         if (watch) {
           entry.verb = 'watch';
           let stop: (() => void) | undefined;
@@ -240,8 +240,8 @@ export class HttpFront {
               resourceVersion: q.resourceVersion,
               labelSelector: q.labelSelector,
               fieldSelector: q.fieldSelector,
-              allowWatchBookmarks: q.allowWatchBookmarks === 'true',
-              sendInitialEvents: q.sendInitialEvents === 'true',
+              allowWatchBookmarks: queryBool(q.allowWatchBookmarks) === true,
+              sendInitialEvents: queryBool(q.sendInitialEvents) === true,
               timeoutSeconds: q.timeoutSeconds ? Number(q.timeoutSeconds) : undefined,
               table,
               bookmarkIntervalMs: this.opts.bookmarkIntervalMs,
@@ -314,7 +314,7 @@ export class HttpFront {
         const type = PATCH_CONTENT_TYPES[ct];
         if (!type) throw unsupportedMediaType(ct, ['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml', 'application/strategic-merge-patch+json']);
         const existed = !!this.api.store.get(rt.storageKey, rt.namespaced ? namespace : undefined, name);
-        const force = q.force === undefined ? undefined : q.force === 'true';
+        const force = queryBool(q.force);
         const o = this.api.patch(rt, namespace, name, type, body.toString('utf8'), { ...opts, force }, subresource);
         return send(existed ? 200 : 201, o);
       }
@@ -403,10 +403,19 @@ function deleteOptions(body: Buffer, q: Record<string, string>, contentType = ''
   return {
     propagationPolicy: policy as DeleteOptions['propagationPolicy'],
     gracePeriodSeconds: typeof grace === 'number' ? grace : undefined,
-    orphanDependents: typeof o.orphanDependents === 'boolean' ? o.orphanDependents : q.orphanDependents !== undefined ? q.orphanDependents === 'true' : undefined,
+    orphanDependents: typeof o.orphanDependents === 'boolean' ? o.orphanDependents : queryBool(q.orphanDependents),
     preconditions: isObj(o.preconditions) ? (o.preconditions as DeleteOptions['preconditions']) : undefined,
     dryRun: dry,
   };
+}
+
+/**
+ * Boolean query parameters as the apiserver's parameter codec reads them (Convert_Slice_string_To_bool):
+ * "0" and any casing of "false" are false; every other value, the empty one included, is true.
+ */
+export function queryBool(v: string | undefined): boolean | undefined {
+  if (v === undefined) return undefined;
+  return !(v === '0' || v.toLowerCase() === 'false');
 }
 
 function parseDryRun(v: string | undefined): boolean {

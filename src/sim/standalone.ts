@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { startSimulator } from './index.js';
 import { openJournal } from './journal.js';
 
-const HELP = `Usage: k8s-sim [--port N] [--kubeconfig FILE] [--speed X] [--controllers all|core|none] [--journal FILE]
+const HELP = `Usage: k8s-sim [--port N] [--kubeconfig FILE] [--speed X] [--controllers all|core|none] [--cpu-nodes N] [--gpu-nodes N] [--journal FILE]
 
 Starts the in-process Kubernetes API simulator on 127.0.0.1 with the default controllers: the
 workload controllers and kubelet, and the operators of the platform (cert-manager and its
@@ -19,9 +19,11 @@ LiteLLM pods. Lines starting "k8s-sim:" say where such fakes listen.
   --kubeconfig FILE write a kubeconfig for the simulator to FILE (default: a temporary file)
   --speed X         controller speed factor (2 = delays halved; default 1)
   --controllers S   all (default), core (CRDs, namespaces, GC) or none
+  --cpu-nodes N     CPU worker nodes, 8 cores and 32 GiB each (default 3)
+  --gpu-nodes N     GPU worker nodes with 8 nvidia.com/gpu each, tainted
+                    nvidia.com/gpu=present:NoSchedule (default 0)
   --journal FILE    append every stored change to FILE as a JSON line (resourceVersion order;
                     metadata, conditions and phase only, never data)
-  --gpu-nodes N     accepted for scripts written for GPU scheduling (nodes are not modelled yet)
   --help            show this help
 `;
 
@@ -31,11 +33,12 @@ interface Args {
   speed: number;
   controllers: 'all' | 'core' | 'none';
   journal?: string;
-  gpuNodes?: number;
+  cpuNodes: number;
+  gpuNodes: number;
 }
 
 export function parseArgs(argv: string[]): Args | 'help' {
-  const args: Args = { port: 0, speed: 1, controllers: 'all' };
+  const args: Args = { port: 0, speed: 1, controllers: 'all', cpuNodes: 3, gpuNodes: 0 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -66,16 +69,18 @@ export function parseArgs(argv: string[]): Args | 'help' {
       case '--journal':
         args.journal = resolve(value());
         break;
-      case '--gpu-nodes': {
-        const n = Number(value());
-        if (!Number.isInteger(n) || n < 0) throw new Error('--gpu-nodes must be a non-negative integer');
-        args.gpuNodes = n;
-        break;
-      }
       case '--controllers': {
         const v = value();
         if (v !== 'all' && v !== 'core' && v !== 'none') throw new Error('--controllers must be all, core or none');
         args.controllers = v;
+        break;
+      }
+      case '--cpu-nodes':
+      case '--gpu-nodes': {
+        const n = Number(value());
+        if (!Number.isInteger(n) || n < 0 || n > 100) throw new Error(`${flag} must be an integer from 0 to 100`);
+        if (flag === '--cpu-nodes') args.cpuNodes = n;
+        else args.gpuNodes = n;
         break;
       }
       default:
@@ -102,6 +107,8 @@ export async function main(): Promise<void> {
     kubeconfigPath: args.kubeconfig,
     speed: args.speed,
     controllers: args.controllers,
+    cpuNodes: args.cpuNodes,
+    gpuNodes: args.gpuNodes,
     onNotice: (message) => process.stdout.write(`k8s-sim: ${message}\n`),
   });
   if (args.journal) sim.store.subscribe(openJournal(args.journal));

@@ -1,7 +1,7 @@
 /**
  * In-memory object storage with one global resourceVersion counter (as etcd's revision), a
- * bounded event history for watches that resume from a resourceVersion, and the request log that
- * tests read to assert ordering.
+ * bounded event history per resource (the apiserver's watch cache) for watches that resume from a
+ * resourceVersion, and the request log that tests read to assert ordering.
  */
 import type { K8sObject } from '../core/object.js';
 import { clone } from './util.js';
@@ -48,17 +48,26 @@ export interface ObjectQuery {
   labels?: Record<string, string>;
 }
 
-const HISTORY_LIMIT = 50_000;
+/** The watch cache's events per resource type (the real one starts at 100 and grows with load). */
+export const DEFAULT_WATCH_CACHE_SIZE = 1024;
+
+/** A resume point the watch cache can no longer serve: `oldest` is the newest version that is too old. */
+export interface Expired {
+  expired: true;
+  oldest: number;
+}
 
 export class Store {
   private rv = 1;
   private readonly data = new Map<string, Map<string, K8sObject>>();
-  private readonly history: StoreEvent[] = [];
-  /** Highest resourceVersion no longer in the history (watches from before it get 410 Expired). */
-  private trimmedThrough = 0;
+  private readonly history = new Map<string, StoreEvent[]>();
+  /** Resource types whose history has dropped events: only those can refuse an old resume point. */
+  private readonly trimmed = new Set<string>();
   private readonly listeners = new Set<(e: StoreEvent) => void>();
   readonly requests: RequestLogEntry[] = [];
   private requestSeq = 0;
+
+  constructor(private readonly watchCacheSize = DEFAULT_WATCH_CACHE_SIZE) {}
 
   currentResourceVersion(): number {
     return this.rv;
@@ -138,23 +147,26 @@ export class Store {
   }
 
   private emit(e: StoreEvent): void {
-    this.history.push(e);
-    if (this.history.length > HISTORY_LIMIT) {
-      const dropped = this.history.splice(0, this.history.length - HISTORY_LIMIT);
-      this.trimmedThrough = dropped[dropped.length - 1].rv;
+    let h = this.history.get(e.storageKey);
+    if (!h) this.history.set(e.storageKey, (h = []));
+    h.push(e);
+    if (h.length > this.watchCacheSize) {
+      h.splice(0, h.length - this.watchCacheSize);
+      this.trimmed.add(e.storageKey);
     }
     for (const l of [...this.listeners]) l(e);
   }
 
-  /** Events after `rv`, or 'expired' when the history no longer reaches back that far. */
-  eventsSince(rv: number): StoreEvent[] | 'expired' {
-    if (rv >= this.rv) return [];
-    if (rv < this.trimmedThrough) return 'expired';
-    return this.history.filter((e) => e.rv > rv);
-  }
-
-  oldestResourceVersion(): number {
-    return this.history[0]?.rv ?? this.rv;
+  /**
+   * Events of one resource type after `rv`, or Expired when the history no longer reaches back that
+   * far (the watch cache's rule: a resume point older than the oldest kept event minus one).
+   */
+  eventsSince(rv: number, storageKey: string): StoreEvent[] | Expired {
+    const h = this.history.get(storageKey) ?? [];
+    if (this.trimmed.has(storageKey) && h.length && rv < h[0].rv - 1) return { expired: true, oldest: h[0].rv - 1 };
+    let i = h.length;
+    while (i > 0 && h[i - 1].rv > rv) i--;
+    return h.slice(i);
   }
 
   subscribe(listener: (e: StoreEvent) => void): () => void {

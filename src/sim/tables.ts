@@ -96,7 +96,7 @@ const PRINTERS: Record<string, { columns: Column[]; row: Row }> = {
   },
   Node: {
     columns: [NAME, col('Status'), col('Roles'), AGE, col('Version')],
-    row: (o) => [o.metadata.name, arr(o.status?.conditions).some((c) => obj(c).type === 'Ready' && obj(c).status === 'True') ? 'Ready' : 'NotReady', 'control-plane', age(o), o.status?.nodeInfo?.kubeletVersion ?? ''],
+    row: (o) => [o.metadata.name, arr(o.status?.conditions).some((c) => obj(c).type === 'Ready' && obj(c).status === 'True') ? 'Ready' : 'NotReady', nodeRoles(o.metadata.labels), age(o), o.status?.nodeInfo?.kubeletVersion ?? ''],
   },
   EndpointSlice: {
     columns: [NAME, col('AddressType'), col('Ports'), col('Endpoints'), AGE],
@@ -104,10 +104,20 @@ const PRINTERS: Record<string, { columns: Column[]; row: Row }> = {
   },
   Event: {
     columns: [col('Last Seen'), col('Type'), col('Reason'), col('Object'), col('Message')],
-    row: (o) => [humanAge(o.lastTimestamp ?? o.eventTime ?? o.metadata.creationTimestamp), o.type ?? '', o.reason ?? '', `${String(o.involvedObject?.kind ?? '').toLowerCase()}/${o.involvedObject?.name ?? ''}`, o.message ?? ''],
+    // events.k8s.io/v1 names the same fields differently (regarding, note, deprecatedLastTimestamp).
+    row: (o) => {
+      const about = o.involvedObject ?? o.regarding;
+      return [humanAge(o.lastTimestamp ?? o.deprecatedLastTimestamp ?? o.eventTime ?? o.metadata.creationTimestamp), o.type ?? '', o.reason ?? '', `${String(about?.kind ?? '').toLowerCase()}/${about?.name ?? ''}`, o.message ?? o.note ?? ''];
+    },
   },
   ServiceAccount: { columns: [NAME, AGE], row: (o) => [o.metadata.name, age(o)] },
 };
+
+/** kubectl's ROLES column: node-role.kubernetes.io/<role> labels. */
+function nodeRoles(labels: Record<string, string> | undefined): string {
+  const roles = Object.keys(labels ?? {}).filter((k) => k.startsWith('node-role.kubernetes.io/')).map((k) => k.slice('node-role.kubernetes.io/'.length));
+  return roles.length ? roles.sort().join(',') : '<none>';
+}
 
 function age(o: K8sObject): string {
   return humanAge(o.metadata.creationTimestamp as string | undefined);

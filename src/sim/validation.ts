@@ -294,6 +294,10 @@ function validateCrd(o: K8sObject, spec: O, oldSpec: O | undefined, errs: FieldE
   versions.forEach((v, i) => {
     if (!isObj(v.schema) || !isObj(v.schema.openAPIV3Schema)) errs.push(fieldErr.required(`spec.versions[${i}].schema.openAPIV3Schema`, 'schemas are required'));
   });
+  const stored: unknown[] = Array.isArray(obj(o.status).storedVersions) ? (obj(o.status).storedVersions as unknown[]) : [];
+  stored.forEach((v, i) => {
+    if (!versions.some((x) => x.name === v)) errs.push(fieldErr.invalid(`status.storedVersions[${i}]`, v, 'must appear in spec.versions'));
+  });
   if (oldSpec) {
     if (spec.group !== oldSpec.group) errs.push(fieldErr.invalid('spec.group', spec.group, 'field is immutable'));
     if (spec.scope !== oldSpec.scope) errs.push(fieldErr.invalid('spec.scope', spec.scope, 'field is immutable'));

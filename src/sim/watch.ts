@@ -67,9 +67,10 @@ export function serveWatch(api: ApiServer, rt: ResourceType, res: ServerResponse
   const startFresh = opts.sendInitialEvents === true || rv === undefined || rv === '' || rv === '0';
   let backlog: StoreEvent[] = [];
   if (!startFresh) {
-    const since = api.store.eventsSince(Number(rv));
-    if (since === 'expired') {
-      send('ERROR', gone(`too old resource version: ${rv} (${api.store.oldestResourceVersion()})`).status);
+    const since = api.store.eventsSince(Number(rv), rt.storageKey);
+    if (!Array.isArray(since)) {
+      // Like the watch cache: the request succeeds and the stream carries one ERROR event.
+      send('ERROR', gone(`too old resource version: ${rv} (${since.oldest})`).status);
       res.end();
       onEnd();
       return () => undefined;

@@ -1,5 +1,6 @@
 import { isPlainObject, type K8sObject } from '../core/object.js';
 import { byName, isTerminating } from './related.js';
+import { readUnschedulable } from './scheduling.js';
 import { conditions, field, findCondition, num, records, str, type Verdict } from './util.js';
 
 /**
@@ -91,6 +92,14 @@ function note(pod: K8sObject, all: Status[]): string | undefined {
   return phase && phase !== 'Running' && phase !== 'Succeeded' ? phase : undefined;
 }
 
+/** Unschedulable on every node whatever else runs there: waiting cannot help, so do not wait out the timeout. */
+function hopelesslyUnschedulable(pod: K8sObject): string | undefined {
+  const scheduled = findCondition(conditions(pod), 'PodScheduled');
+  if (scheduled?.status !== 'False' || scheduled.reason !== 'Unschedulable') return undefined;
+  const verdict = readUnschedulable(scheduled.message ?? '');
+  return verdict.permanent ? `${join('Unschedulable', scheduled.message)}; ${verdict.advice}` : undefined;
+}
+
 /** What keeps a Pod from being ready, most serious first; undefined when nothing is wrong. */
 export function podIssue(pod: K8sObject, opts: PodIssueOptions = {}): PodIssue | undefined {
   const all = statuses(pod);
@@ -98,6 +107,8 @@ export function podIssue(pod: K8sObject, opts: PodIssueOptions = {}): PodIssue |
     const detail = fatalWaiting(st);
     if (detail) return { fatal: true, detail };
   }
+  const hopeless = hopelesslyUnschedulable(pod);
+  if (hopeless) return { fatal: true, detail: hopeless };
   // With any other restartPolicy the kubelet restarts the container; CrashLoopBackOff covers that.
   if (str(pod, 'spec.restartPolicy', 'Always') === 'Never') {
     for (const st of all) {

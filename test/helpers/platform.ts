@@ -61,7 +61,8 @@ export interface Platform {
 
 /** A simulated cluster with the operators layer's CRDs and controllers present. */
 export async function startPlatform(opts: { operators?: ('cnpg' | 'envoy-gateway' | 'knative' | 'kserve')[]; crds?: string[]; sim?: SimulatorOptions } = {}): Promise<Platform> {
-  const sim = await startSimulator({ speed: 20, ...opts.sim });
+  // Pods keep their grace period but a tenth of it: uninstalls wait for many terminations in a row.
+  const sim = await startSimulator({ speed: 20, ...opts.sim, timing: { terminationGraceScale: 0.1, ...opts.sim?.timing } });
   const client = sim.client('test-setup');
   for (const crd of crdObjects(opts.crds ?? INFRA_CRDS)) client.apply(crd);
   for (const o of operatorDeployments(opts.operators ?? ['cnpg', 'envoy-gateway', 'knative'])) client.apply(o);

@@ -57,7 +57,8 @@ const ours = async (owner: string) => (await models()).filter((m) => m.model_inf
 
 before(async () => {
   assert.ok(which('python3'), 'python3 must be installed (.ci/run installs it)');
-  p = await startPlatform({ operators: ['cnpg', 'envoy-gateway', 'knative', 'kserve'], crds: [...INFRA_CRDS, ...STACK_CRDS] });
+  // The stack's vLLM model asks for a GPU: the cluster needs a GPU node for it to schedule.
+  p = await startPlatform({ operators: ['cnpg', 'envoy-gateway', 'knative', 'kserve'], crds: [...INFRA_CRDS, ...STACK_CRDS], sim: { gpuNodes: 1 } });
   // The infrastructure as the stack sees it (LiteLLM, its generated master key, Knative), without the
   // database and cache layers, which test/actions covers and the stack never talks to.
   p.sim.client('test-setup').apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });

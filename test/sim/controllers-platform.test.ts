@@ -212,5 +212,14 @@ test('KServe: nothing happens without the controller; RawDeployment InferenceSer
     return cond(x, 'PredictorReady')?.reason === 'ImagePullBackOff' ? x : undefined;
   });
   assert.equal(cond(failed, 'Ready').status, 'False');
-  assert.equal((failed.status as any).modelStatus.transitionStatus, 'BlockedByFailedLoad');
+  // As upstream's PropagateModelStatus: an image that cannot be pulled leaves the model Pending...
+  assert.equal((failed.status as any).modelStatus.transitionStatus, 'InProgress');
+  // ...while a crash-looping server is a failed load.
+  sim.script({ kind: 'Pod', namePrefix: 'crashing-predictor', crashLoop: { exitCode: 1, message: 'CUDA out of memory' } });
+  c.apply(isvc('crashing'));
+  const crashed = await sim.waitFor(() => {
+    const x = sim!.store.find({ kind: 'InferenceService', name: 'crashing' });
+    return (x?.status as any)?.modelStatus?.transitionStatus === 'BlockedByFailedLoad' ? x : undefined;
+  });
+  assert.deepEqual((crashed.status as any).modelStatus.lastFailureInfo, { reason: 'ModelLoadFailed', message: 'CUDA out of memory', exitCode: 1 });
 });

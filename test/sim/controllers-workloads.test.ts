@@ -202,24 +202,32 @@ test('PVC without a usable StorageClass stays Pending with a ProvisioningFailed 
   assert.equal((sim.store.find({ kind: 'PersistentVolumeClaim', name: 'orphan' })!.status as any).phase, 'Pending');
 });
 
-test('DaemonSet runs one pod per node', async () => {
-  sim = await startSimulator();
-  const labels = { app: 'agent' };
-  sim.client().create({
-    apiVersion: 'apps/v1',
-    kind: 'DaemonSet',
-    metadata: { name: 'agent', namespace: 'kube-system' },
-    spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'a', image: 'agent:1' }] } } },
-  } as K8sObject);
-  const ds = await sim.waitFor(() => {
-    const x = sim!.store.find({ kind: 'DaemonSet', name: 'agent' });
-    return (x?.status as any)?.numberReady === 1 ? x : undefined;
-  });
-  assert.equal((ds.status as any).desiredNumberScheduled, 1);
+test('DaemonSet runs one pod per node it tolerates: CPU workers, GPU workers only with the GPU toleration', async () => {
+  sim = await startSimulator({ gpuNodes: 1 });
+  const daemon = (name: string, tolerations: unknown[] = []) =>
+    ({
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      metadata: { name, namespace: 'kube-system' },
+      spec: { selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { tolerations, containers: [{ name: 'a', image: 'agent:1' }] } } },
+    }) as K8sObject;
+  sim.client().create(daemon('agent'));
+  sim.client().create(daemon('gpu-agent', [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]));
+  const ready = (name: string, n: number) =>
+    sim!.waitFor(() => {
+      const x = sim!.store.find({ kind: 'DaemonSet', name });
+      return (x?.status as any)?.numberReady === n ? x : undefined;
+    }, { what: `${name} ready on ${n} nodes` });
+  assert.equal(((await ready('agent', 3)).status as any).desiredNumberScheduled, 3);
+  assert.equal(((await ready('gpu-agent', 4)).status as any).desiredNumberScheduled, 4);
+  const nodesOf = (app: string) => sim!.store.objects({ kind: 'Pod', labels: { app } }).map((p) => (p.spec as any).nodeName).sort();
+  assert.deepEqual(nodesOf('agent'), ['sim-worker', 'sim-worker2', 'sim-worker3']);
+  assert.deepEqual(nodesOf('gpu-agent'), ['sim-gpu-worker', 'sim-worker', 'sim-worker2', 'sim-worker3']);
 });
 
 test('namespaces get a default ServiceAccount and kube-root-ca.crt; deleting one removes its workloads', async () => {
-  sim = await startSimulator();
+  // Pods keep their 30 s grace period; a hundredth of it keeps the test short.
+  sim = await startSimulator({ timing: { terminationGraceScale: 0.01 } });
   const c = sim.client();
   c.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } } as K8sObject);
   await sim.waitFor(() => sim!.store.find({ kind: 'ServiceAccount', namespace: 'team', name: 'default' }));
@@ -232,7 +240,8 @@ test('namespaces get a default ServiceAccount and kube-root-ca.crt; deleting one
 });
 
 test('pod deletion is graceful (Terminating, then gone) and the ReplicaSet replaces the pod', async () => {
-  sim = await startSimulator({ timing: { podTerminationMs: 150 } });
+  // 30 s of grace at speed 200: the pod lingers 150 ms.
+  sim = await startSimulator({ speed: 200 });
   sim.client().create(deployment('grace') as K8sObject);
   const pod = await sim.waitFor(() => sim!.store.objects({ kind: 'Pod', labels: { app: 'grace' } }).find((p) => cond(p, 'Ready')?.status === 'True'));
   const path = `/api/v1/namespaces/default/pods/${pod.metadata.name}`;

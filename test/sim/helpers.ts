@@ -1,4 +1,5 @@
 /** Shared helpers for simulator tests: raw HTTP calls and small fixtures. */
+import { request as httpRequest } from 'node:http';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/index.js';
 
 export interface Res {
@@ -123,3 +124,43 @@ export async function installWidgetCrd(sim: Simulator): Promise<void> {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface WatchStream {
+  events: { type: string; object: any }[];
+  close(): void;
+  waitFor(n: number): Promise<void>;
+}
+
+/** Opens a watch over HTTP and collects its events as they arrive. */
+export function watchStream(sim: Simulator, path: string): Promise<WatchStream> {
+  return new Promise((resolve, reject) => {
+    const events: WatchStream['events'] = [];
+    let buf = '';
+    const req = httpRequest(new URL(path, sim.url), (res) => {
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        buf += chunk;
+        let i: number;
+        while ((i = buf.indexOf('\n')) >= 0) {
+          const line = buf.slice(0, i);
+          buf = buf.slice(i + 1);
+          if (line.trim()) events.push(JSON.parse(line));
+        }
+      });
+      res.on('error', () => undefined);
+      resolve({
+        events,
+        close: () => req.destroy(),
+        waitFor: async (n) => {
+          const deadline = Date.now() + 10_000;
+          while (events.length < n) {
+            if (Date.now() > deadline) throw new Error(`only ${events.length} of ${n} events: ${JSON.stringify(events.map((e) => e.type))}`);
+            await sleep(5);
+          }
+        },
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}

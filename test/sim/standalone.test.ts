@@ -13,9 +13,9 @@ import { listZip, readZipEntry } from '../../src/sim/kubectl-binary.js';
 const script = resolve(fileURLToPath(import.meta.url), '../../../src/sim/standalone.js');
 
 test('argument parsing', () => {
-  assert.deepEqual(parseArgs(['--port', '8080', '--kubeconfig=/tmp/k']), { port: 8080, kubeconfig: '/tmp/k', speed: 1, controllers: 'all' });
-  assert.deepEqual(parseArgs(['--journal', '/tmp/j', '--gpu-nodes=2']), { port: 0, speed: 1, controllers: 'all', journal: '/tmp/j', gpuNodes: 2 });
-  assert.throws(() => parseArgs(['--gpu-nodes', '-1']), /--gpu-nodes must be a non-negative integer/);
+  assert.deepEqual(parseArgs(['--port', '8080', '--kubeconfig=/tmp/k']), { port: 8080, kubeconfig: '/tmp/k', speed: 1, controllers: 'all', cpuNodes: 3, gpuNodes: 0 });
+  assert.deepEqual(parseArgs(['--journal', '/tmp/j', '--gpu-nodes=2', '--cpu-nodes', '1']), { port: 0, speed: 1, controllers: 'all', journal: '/tmp/j', cpuNodes: 1, gpuNodes: 2 });
+  assert.throws(() => parseArgs(['--gpu-nodes', '-1']), /--gpu-nodes must be an integer from 0 to 100/);
   assert.equal(parseArgs(['--help']), 'help');
   assert.throws(() => parseArgs(['--port', 'x']), /--port must be an integer/);
   assert.throws(() => parseArgs(['--bogus']), /unknown argument: --bogus/);

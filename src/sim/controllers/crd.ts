@@ -1,6 +1,7 @@
 /**
- * CRD controller: accepts names (NamesAccepted), marks the CRD Established after a delay and only
- * then serves its resources (discovery and REST); on deletion removes every custom resource
+ * CRD controller: accepts names (NamesAccepted) at once, marks the CRD Established after
+ * timing.crdEstablishMs (about a second by default) and only then serves its resources (discovery
+ * and REST); on deletion removes every custom resource
  * before releasing the customresourcecleanup finalizer, then stops serving.
  */
 import type { K8sObject } from '../../core/object.js';
@@ -19,6 +20,7 @@ export class CrdController implements Controller {
   private ctx!: ControllerContext;
   private client!: Client;
   private readonly registered = new Map<string, unknown>();
+  private readonly establishing = new Set<string>();
 
   start(ctx: ControllerContext): void {
     this.ctx = ctx;
@@ -68,38 +70,33 @@ export class CrdController implements Controller {
         this.registered.set(crd.metadata.name, crd.metadata.generation);
         this.ctx.registry.setCustom(crd.metadata.name, customResourceTypes(crd));
       }
-      this.updateStoredVersions(crd);
       return;
     }
-    this.ctx.after(this.ctx.timing.crdEstablishMs, () => this.establish(crd.metadata.name));
+    // The naming controller answers at once; serving (Established, discovery) follows after a delay.
+    if (!conditionTrue(crd, 'NamesAccepted')) this.acceptNames(crd);
+    const name = crd.metadata.name;
+    if (this.establishing.has(name)) return;
+    this.establishing.add(name);
+    this.ctx.after(this.ctx.timing.crdEstablishMs, () => {
+      this.establishing.delete(name);
+      this.establish(name);
+    });
+  }
+
+  private acceptNames(crd: K8sObject): void {
+    const conditions = setCondition(obj(crd.status).conditions, { type: 'NamesAccepted', status: 'True', reason: 'NoConflicts', message: 'no conflicts found' });
+    this.client.patchStatus(crd, { acceptedNames: acceptedNames(crd), conditions });
   }
 
   private establish(name: string): void {
     const crd = this.ctx.store.get(KEY, undefined, name);
-    if (!crd || crd.metadata.deletionTimestamp) return;
-    const spec = obj(crd.spec);
-    const names = obj(spec.names);
+    if (!crd || crd.metadata.deletionTimestamp || conditionTrue(crd, 'Established')) return;
     let conditions = setCondition(obj(crd.status).conditions, { type: 'NamesAccepted', status: 'True', reason: 'NoConflicts', message: 'no conflicts found' });
     conditions = setCondition(conditions, { type: 'Established', status: 'True', reason: 'InitialNamesAccepted', message: 'the initial names have been accepted' });
-    const accepted: Record<string, unknown> = {
-      plural: names.plural,
-      singular: names.singular ?? String(names.kind).toLowerCase(),
-      kind: names.kind,
-      listKind: names.listKind ?? `${names.kind}List`,
-    };
-    if (names.shortNames) accepted.shortNames = names.shortNames;
-    if (names.categories) accepted.categories = names.categories;
     // Serve before reporting Established, so a client that waits for the condition can use it at once.
     this.ctx.registry.setCustom(name, customResourceTypes(crd));
     this.registered.set(name, crd.metadata.generation);
-    this.client.patchStatus(crd, { acceptedNames: accepted, conditions, storedVersions: storedVersions(crd) });
-  }
-
-  private updateStoredVersions(crd: K8sObject): void {
-    const want = storedVersions(crd);
-    const have = (obj(crd.status).storedVersions as string[] | undefined) ?? [];
-    if (want.every((v) => have.includes(v))) return;
-    this.client.patchStatus(crd, { storedVersions: [...new Set([...have, ...want])] });
+    this.client.patchStatus(crd, { acceptedNames: acceptedNames(crd), conditions });
   }
 
   private cleanup(crd: K8sObject): void {
@@ -127,8 +124,15 @@ export class CrdController implements Controller {
   }
 }
 
-function storedVersions(crd: K8sObject): string[] {
-  const versions = (obj(crd.spec).versions as Record<string, unknown>[] | undefined) ?? [];
-  const storage = versions.find((v) => v.storage === true);
-  return storage ? [String(storage.name)] : [];
+function acceptedNames(crd: K8sObject): Record<string, unknown> {
+  const names = obj(obj(crd.spec).names);
+  const accepted: Record<string, unknown> = {
+    plural: names.plural,
+    singular: names.singular ?? String(names.kind).toLowerCase(),
+    kind: names.kind,
+    listKind: names.listKind ?? `${names.kind}List`,
+  };
+  if (names.shortNames) accepted.shortNames = names.shortNames;
+  if (names.categories) accepted.categories = names.categories;
+  return accepted;
 }

@@ -66,7 +66,10 @@ export class DeploymentController implements Controller {
     let newRs = owned.find(sameTemplate);
     const maxRevision = Math.max(0, ...owned.map((rs) => Number(rs.metadata.annotations?.[REVISION] ?? 0)));
     if (!newRs && !spec.paused) {
-      newRs = this.client.ensure(this.replicaSetFor(d, hash, desired, maxRevision + 1));
+      const wanted = this.replicaSetFor(d, hash, desired, maxRevision + 1);
+      const existed = this.client.get('apps/v1', 'ReplicaSet', ns, wanted.metadata.name);
+      newRs = this.client.ensure(wanted);
+      if (newRs && !existed && desired > 0) this.ctx.events.record(d, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${newRs.metadata.name} from 0 to ${desired}`, 'deployment-controller');
     }
     if (!newRs) return;
     const old = owned.filter((rs) => rs !== newRs && rs.metadata.uid !== newRs!.metadata.uid);
@@ -79,10 +82,10 @@ export class DeploymentController implements Controller {
       const recreate = obj(spec.strategy).type === 'Recreate';
       const oldPods = old.reduce((n, rs) => n + Number(obj(rs.status).replicas ?? 0), 0);
       const newTarget = recreate && oldPods > 0 ? 0 : desired;
-      if (Number(obj(newRs.spec).replicas ?? 0) !== newTarget) this.scale(newRs, newTarget);
+      if (Number(obj(newRs.spec).replicas ?? 0) !== newTarget) this.scale(d, newRs, newTarget);
       // Old ReplicaSets go to zero once the new one is fully available (or at once for Recreate).
       const newAvailable = Number(obj(newRs.status).availableReplicas ?? 0);
-      if (recreate || newAvailable >= desired) for (const rs of old) if (Number(obj(rs.spec).replicas ?? 0) !== 0) this.scale(rs, 0);
+      if (recreate || newAvailable >= desired) for (const rs of old) if (Number(obj(rs.spec).replicas ?? 0) !== 0) this.scale(d, rs, 0);
       this.pruneHistory(d, old);
     }
     this.updateStatus(d, newRs, old, desired);
@@ -110,11 +113,13 @@ export class DeploymentController implements Controller {
     };
   }
 
-  private scale(rs: K8sObject, replicas: number): void {
+  private scale(d: K8sObject, rs: K8sObject, replicas: number): void {
+    const from = Number(obj(rs.spec).replicas ?? 0);
     this.client.patch('apps/v1', 'ReplicaSet', rs.metadata.namespace, rs.metadata.name, {
       metadata: { annotations: { 'deployment.kubernetes.io/desired-replicas': String(replicas) } },
       spec: { replicas },
     });
+    this.ctx.events.record(d, 'Normal', 'ScalingReplicaSet', `Scaled ${from < replicas ? 'up' : 'down'} replica set ${rs.metadata.name} from ${from} to ${replicas}`, 'deployment-controller');
   }
 
   private pruneHistory(d: K8sObject, old: K8sObject[]): void {

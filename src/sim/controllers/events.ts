@@ -1,7 +1,9 @@
 /**
  * core/v1 Events like the ones controllers and the kubelet emit (FailedMount, BackOff,
  * ProvisioningFailed...), deduplicated by object+reason+message with a count, so diagnostics
- * code can be tested against them.
+ * code can be tested against them. Components that use the events.k8s.io API (the scheduler)
+ * pass an `action` and get new-style events: eventTime, reportingController/Instance and a series
+ * instead of source, timestamps and count.
  */
 import { randomBytes } from 'node:crypto';
 import type { K8sObject } from '../../core/object.js';
@@ -11,7 +13,7 @@ import { k8sTime } from '../util.js';
 export class EventRecorder {
   constructor(private readonly api: ApiServer) {}
 
-  record(o: K8sObject, type: 'Normal' | 'Warning', reason: string, message: string, component = 'kube-controller-manager'): void {
+  record(o: K8sObject, type: 'Normal' | 'Warning', reason: string, message: string, component = 'kube-controller-manager', action?: string): void {
     const rt = this.api.registry.byApiVersionKind('v1', 'Event');
     const ns = o.metadata.namespace ?? 'default';
     if (!rt) return;
@@ -25,9 +27,26 @@ export class EventRecorder {
     try {
       if (existing) {
         const e = existing as Record<string, any>;
-        e.count = Number(e.count ?? 1) + 1;
-        e.lastTimestamp = now;
+        if (action) e.series = { count: Number(e.series?.count ?? 1) + 1, lastObservedTime: microTime() };
+        else {
+          e.count = Number(e.count ?? 1) + 1;
+          e.lastTimestamp = now;
+        }
         this.api.update(rt, ns, existing.metadata.name, e, { fieldManager: component });
+        return;
+      }
+      const involvedObject = {
+        apiVersion: o.apiVersion,
+        kind: o.kind,
+        name: o.metadata.name,
+        namespace: o.metadata.namespace,
+        uid: o.metadata.uid,
+        resourceVersion: o.metadata.resourceVersion,
+      };
+      const metadata = { name: `${o.metadata.name}.${randomBytes(8).toString('hex')}`, namespace: ns };
+      if (action) {
+        const fresh = { apiVersion: 'v1', kind: 'Event', metadata, involvedObject, reason, message, type, action, eventTime: microTime(), reportingComponent: component, reportingInstance: `${component}-sim` };
+        this.api.create(rt, ns, fresh, { fieldManager: component });
         return;
       }
       this.api.create(
@@ -36,15 +55,8 @@ export class EventRecorder {
         {
           apiVersion: 'v1',
           kind: 'Event',
-          metadata: { name: `${o.metadata.name}.${randomBytes(8).toString('hex')}`, namespace: ns },
-          involvedObject: {
-            apiVersion: o.apiVersion,
-            kind: o.kind,
-            name: o.metadata.name,
-            namespace: o.metadata.namespace,
-            uid: o.metadata.uid,
-            resourceVersion: o.metadata.resourceVersion,
-          },
+          metadata,
+          involvedObject,
           reason,
           message,
           type,
@@ -61,4 +73,9 @@ export class EventRecorder {
       // Events are best effort, as in Kubernetes (e.g. the namespace is already gone).
     }
   }
+}
+
+/** metav1.MicroTime's wire format: RFC 3339 with microseconds. */
+function microTime(): string {
+  return new Date().toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 }

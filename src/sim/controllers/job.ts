@@ -5,7 +5,7 @@
  * pod controller and its scripts (`sim.script({ kind: 'Job', name: /migrate/, outcome: 'fail' })`).
  */
 import type { K8sObject } from '../../core/object.js';
-import { k8sTime, obj, randomSuffix } from '../util.js';
+import { k8sTime, obj } from '../util.js';
 import { conditionTrue, fresh, isControlledBy, podReady, setCondition } from './helpers.js';
 import { podFromTemplate } from './replicaset.js';
 import { PodOwnerController } from './pod-owner.js';
@@ -70,8 +70,8 @@ export class JobController extends PodOwnerController {
     const want = Math.min(parallelism, completions - succeeded) - active.length;
     for (let i = 0; i < want; i++) {
       try {
-        this.client.create(podFromTemplate(job, `${job.metadata.name}-${randomSuffix()}`));
-        this.ctx.events.record(job, 'Normal', 'SuccessfulCreate', `Created pod: ${job.metadata.name}`, 'job-controller');
+        const pod = this.client.create(podFromTemplate(job, { generateName: `${job.metadata.name}-` }));
+        this.ctx.events.record(job, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, 'job-controller');
       } catch (e) {
         this.ctx.events.record(job, 'Warning', 'FailedCreate', `Error creating: ${(e as Error).message}`, 'job-controller');
         break;

@@ -26,6 +26,11 @@ export interface KServeOptions {
 }
 
 const API = 'serving.kserve.io/v1beta1';
+const POD_SPEC_FIELDS = new Set([
+  'affinity', 'automountServiceAccountToken', 'dnsConfig', 'dnsPolicy', 'hostAliases', 'hostIPC', 'hostNetwork', 'hostPID',
+  'imagePullSecrets', 'initContainers', 'nodeName', 'nodeSelector', 'priorityClassName', 'runtimeClassName', 'schedulerName',
+  'securityContext', 'serviceAccountName', 'terminationGracePeriodSeconds', 'tolerations', 'topologySpreadConstraints', 'volumes',
+]);
 const KSVC = 'serving.knative.dev/v1';
 const IMAGES: Record<string, string> = {
   huggingface: 'kserve/huggingfaceserver:v0.20.0',
@@ -120,6 +125,9 @@ export class KServeController implements Controller {
     const podSpec = this.predictorPodSpec(isvc);
     let ready = false;
     let problem: { reason: string; message: string } | undefined;
+    // KServe's PropagateModelStatus: only a failed or crash-looping container is a failed load; a pod
+    // that cannot be scheduled, pulled or configured leaves the model Pending.
+    let loadFailed: { message: string; exitCode?: number } | undefined;
     if (raw) {
       this.client.ensure({
         apiVersion: 'apps/v1',
@@ -146,8 +154,13 @@ export class KServeController implements Controller {
     }
     const pods = this.client.list('v1', 'Pod', ns, `serving.kserve.io/inferenceservice=${name}`);
     const rule = this.ctx.scripts.match(isvc);
-    if (rule?.outcome === 'fail') problem = { reason: rule.reason ?? 'ModelLoadFailed', message: rule.message ?? 'simulated model load failure' };
-    else problem = pods.map(podProblem).find((p) => p);
+    if (rule?.outcome === 'fail') {
+      problem = { reason: rule.reason ?? 'ModelLoadFailed', message: rule.message ?? 'simulated model load failure' };
+      loadFailed = { message: problem.message };
+    } else {
+      problem = pods.map(podProblem).find((p) => p);
+      loadFailed = pods.map(failedLoad).find((f) => f);
+    }
     if (problem) ready = false;
     const stuck = rule?.outcome === 'stuck';
     if (stuck) ready = false;
@@ -175,8 +188,8 @@ export class KServeController implements Controller {
       conditions,
       modelStatus: ready
         ? { states: { activeModelState: 'Loaded', targetModelState: 'Loaded' }, transitionStatus: 'UpToDate', copies: { failedCopies: 0, totalCopies: 1 } }
-        : problem
-          ? { states: { activeModelState: '', targetModelState: 'FailedToLoad' }, transitionStatus: 'BlockedByFailedLoad', lastFailureInfo: { reason: 'ModelLoadFailed', message: problem.message }, copies: { failedCopies: 1, totalCopies: 1 } }
+        : problem && loadFailed
+          ? { states: { activeModelState: '', targetModelState: 'FailedToLoad' }, transitionStatus: 'BlockedByFailedLoad', lastFailureInfo: { reason: 'ModelLoadFailed', ...loadFailed }, copies: { failedCopies: 1, totalCopies: 1 } }
           : { states: { activeModelState: 'Pending', targetModelState: 'Loaded' }, transitionStatus: 'InProgress', copies: { failedCopies: 0 } },
     });
   }
@@ -193,10 +206,12 @@ export class KServeController implements Controller {
 
   private predictorPodSpec(isvc: K8sObject): Record<string, unknown> {
     const predictor = obj(obj(isvc.spec).predictor);
+    // The predictor inlines a PodSpec: scheduling fields (GPU tolerations, nodeSelector...) reach the pods.
+    const podFields = Object.fromEntries(Object.entries(predictor).filter(([k]) => POD_SPEC_FIELDS.has(k)).map(([k, v]) => [k, clone(v)]));
     const containers = arr(predictor.containers).map((c) => clone(obj(c)));
     if (containers.length) {
       containers[0].name = containers[0].name ?? 'kserve-container';
-      return { containers };
+      return { ...podFields, containers };
     }
     const model = obj(predictor.model);
     const format = String(obj(model.modelFormat).name ?? 'custom');
@@ -208,6 +223,17 @@ export class KServeController implements Controller {
     };
     if (model.resources) container.resources = model.resources;
     if (model.env) container.env = model.env;
-    return { containers: [container] };
+    return { ...podFields, containers: [container] };
   }
+}
+
+/** A serving container that exited with an error or crash-loops, with what it said (lastFailureInfo). */
+function failedLoad(pod: K8sObject): { message: string; exitCode?: number } | undefined {
+  for (const c of arr(obj(pod.status).containerStatuses).map(obj)) {
+    const terminated = obj(obj(c.state).terminated);
+    const last = obj(obj(c.lastState).terminated);
+    if (terminated.reason === 'Error') return { message: String(terminated.message ?? ''), exitCode: Number(terminated.exitCode ?? 1) };
+    if (obj(obj(c.state).waiting).reason === 'CrashLoopBackOff') return { message: String(last.message ?? ''), exitCode: Number(last.exitCode ?? 1) };
+  }
+  return undefined;
 }

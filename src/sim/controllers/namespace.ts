@@ -27,7 +27,23 @@ export class NamespaceController implements Controller {
   start(ctx: ControllerContext): void {
     this.ctx = ctx;
     this.client = ctx.client('kube-controller-manager');
+    if (this.opts.defaultObjects !== false) ctx.api.admission.defaultServiceAccount = (ns) => this.ensureDefaultServiceAccount(ns);
     for (const ns of ctx.store.list('/namespaces')) this.seedDefaults(ns);
+  }
+
+  stop(): void {
+    this.ctx.api.admission.defaultServiceAccount = undefined;
+  }
+
+  /** What the service account controller would have done by the time the admission plugin looks again. */
+  private ensureDefaultServiceAccount(namespace: string): boolean {
+    const ns = this.ctx.store.peek('/namespaces', undefined, namespace);
+    if (!ns || ns.metadata.deletionTimestamp) return false;
+    try {
+      return !!this.client.ensure({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace } });
+    } catch {
+      return false;
+    }
   }
 
   onEvent(e: StoreEvent): void {
@@ -74,8 +90,11 @@ export class NamespaceController implements Controller {
     }
     let remaining = 0;
     const withFinalizers: string[] = [];
+    const seen = new Set<string>();
     for (const rt of this.ctx.registry.all()) {
-      if (!rt.namespaced || !rt.preferred) continue;
+      // One pass per storage: core and events.k8s.io Events are the same objects.
+      if (!rt.namespaced || !rt.preferred || seen.has(rt.storageKey)) continue;
+      seen.add(rt.storageKey);
       for (const o of this.ctx.store.list(rt.storageKey, name)) {
         remaining++;
         const fins = (o.metadata.finalizers as string[] | undefined) ?? [];

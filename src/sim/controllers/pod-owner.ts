@@ -28,6 +28,11 @@ export abstract class PodOwnerController implements Controller {
 
   onEvent(e: StoreEvent): void {
     if (e.storageKey === this.ownerKey && e.type !== 'DELETED') this.reconcile(e.object);
+    // A pod creation refused for a missing ServiceAccount is retried once it exists (upstream: requeue with backoff).
+    if (e.storageKey === '/serviceaccounts' && e.type === 'ADDED') {
+      for (const o of this.ctx.store.list(this.ownerKey, e.object.metadata.namespace)) this.reconcile(o);
+      return;
+    }
     if (e.storageKey !== '/pods') return;
     const ref = controllerOf(e.object);
     if (ref?.kind !== this.ownerKind) return;

@@ -1,26 +1,23 @@
 /**
- * Scheduler + kubelet for Pods: binds pods to the node (once their PVCs are bound), then
+ * Scheduler + kubelet for Pods: binds pods to a node that fits them (./scheduling.ts), then
  * ContainerCreating -> Running -> Ready after configurable delays. Failure modes come from the
  * data (a missing Secret/ConfigMap gives CreateContainerConfigError or a stuck mount and recovers
  * when it appears) or from scripts (ImagePullBackOff, CrashLoopBackOff, never ready). Job pods
- * run to Succeeded or Failed. Graceful deletions complete after a short delay.
+ * run to Succeeded or Failed. Graceful deletions complete when the pod's grace period ends.
  */
 import type { K8sObject } from '../../core/object.js';
 import type { StoreEvent } from '../store.js';
 import type { ScriptRule } from '../scripts.js';
-import { arr, clone, isObj, k8sTime, obj } from '../util.js';
+import { arr, isObj, k8sTime, obj } from '../util.js';
 import type { Client } from './client.js';
-import { controllerOf, fresh, setCondition } from './helpers.js';
+import { condition, controllerOf, fresh, setCondition } from './helpers.js';
+import { PodScheduler } from './scheduling.js';
 import type { Controller, ControllerContext } from './types.js';
 
 type O = Record<string, any>;
 type Step = 'schedule' | 'start' | 'pullBackoff' | 'ready' | 'crash' | 'complete' | 'terminate';
 
-export interface PodControllerOptions {
-  nodeName?: string;
-}
-
-const UNSCHEDULABLE_TAIL = ' preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.';
+export type PodControllerOptions = Record<string, never>;
 
 export class PodController implements Controller {
   readonly name = 'kubelet';
@@ -30,15 +27,12 @@ export class PodController implements Controller {
   private nextIp = 2;
   /** Pods whose volumes could not be mounted: a new Secret/ConfigMap retries them at once. */
   private readonly blockedMounts = new Set<string>();
-  private readonly nodeName: string;
-
-  constructor(opts: PodControllerOptions = {}) {
-    this.nodeName = opts.nodeName ?? 'sim-control-plane';
-  }
+  private scheduler!: PodScheduler;
 
   start(ctx: ControllerContext): void {
     this.ctx = ctx;
     this.kubelet = ctx.client('kubelet');
+    this.scheduler = new PodScheduler(ctx);
     this.resync();
   }
 
@@ -54,6 +48,12 @@ export class PodController implements Controller {
         this.blockedMounts.delete(String(e.object.metadata.uid));
       }
       else this.reconcile(e.object, false);
+      if (freedResources(e)) this.retryPending();
+      return;
+    }
+    // The scheduler looks at unschedulable pods again when the cluster changes.
+    if (e.storageKey === '/nodes') {
+      this.retryPending();
       return;
     }
     // Secrets, ConfigMaps and PVCs appearing can unblock waiting pods in that namespace.
@@ -115,17 +115,21 @@ export class PodController implements Controller {
     const spec = obj(pod.spec) as O;
     const status = obj(pod.status) as O;
     if (pod.metadata.deletionTimestamp) {
-      if (Number(pod.metadata.deletionGracePeriodSeconds ?? 0) > 0) this.once(pod, 'terminate', this.ctx.timing.podTerminationMs, (p) => this.terminate(p));
+      // The kubelet signals the containers and removes the pod when the grace period is over.
+      const grace = Number(pod.metadata.deletionGracePeriodSeconds ?? 0);
+      if (grace > 0) this.once(pod, 'terminate', grace * 1000 * this.ctx.timing.terminationGraceScale, (p) => this.terminate(p));
       return;
     }
     if (status.phase === 'Succeeded' || status.phase === 'Failed') return;
     if (!spec.nodeName) {
-      this.once(pod, 'schedule', this.ctx.timing.podScheduleMs, (p) => this.schedule(p));
+      // An unschedulable pod's own status writes do not make it fit; cluster changes do (external).
+      if (!external && condition(pod, 'PodScheduled')?.status === 'False') return;
+      this.once(pod, 'schedule', this.ctx.timing.podScheduleMs, (p) => this.scheduler.schedule(p));
       return;
     }
     const statuses = arr(status.containerStatuses).map(obj);
     if (statuses.length === 0) {
-      this.initialStatus(pod);
+      if (this.scheduler.admit(pod)) this.initialStatus(pod);
       return;
     }
     const waiting = statuses.map((s) => String(obj(obj(s.state).waiting).reason ?? '')).find((r) => r) ?? '';
@@ -152,40 +156,8 @@ export class PodController implements Controller {
     }
   }
 
-  // ---- scheduler ----
-
-  private schedule(pod: K8sObject): void {
-    const spec = obj(pod.spec) as O;
-    for (const v of arr(spec.volumes).map(obj)) {
-      const claim = obj(v.persistentVolumeClaim).claimName;
-      if (!claim) continue;
-      const pvc = this.ctx.store.get('/persistentvolumeclaims', pod.metadata.namespace, String(claim));
-      if (!pvc) return this.unschedulable(pod, `0/1 nodes are available: persistentvolumeclaim "${claim}" not found.`);
-      if (obj(pvc.status).phase !== 'Bound') {
-        const sc = this.ctx.store.get('storage.k8s.io/storageclasses', undefined, String(obj(pvc.spec).storageClassName ?? ''));
-        if (obj(sc).volumeBindingMode === 'WaitForFirstConsumer' && !pvc.metadata.deletionTimestamp) {
-          // The scheduler picks the node and tells the provisioner through this annotation.
-          if (!pvc.metadata.annotations?.['volume.kubernetes.io/selected-node']) {
-            this.ctx.client('kube-scheduler').patch('v1', 'PersistentVolumeClaim', pvc.metadata.namespace, pvc.metadata.name, {
-              metadata: { annotations: { 'volume.kubernetes.io/selected-node': this.nodeName } },
-            });
-          }
-          return this.unschedulable(pod, `0/1 nodes are available: waiting for ephemeral volume controller to create the persistentvolumeclaim "${claim}".`, 'SchedulerError', true);
-        }
-        return this.unschedulable(pod, '0/1 nodes are available: pod has unbound immediate PersistentVolumeClaims.');
-      }
-    }
-    const rt = this.ctx.registry.byApiVersionKind('v1', 'Pod')!;
-    const next = clone(pod);
-    (next.spec as O).nodeName = this.nodeName;
-    next.status = { ...obj(next.status), conditions: setCondition(obj(next.status).conditions, { type: 'PodScheduled', status: 'True' }) };
-    this.ctx.api.writeInternal(rt, next);
-  }
-
-  private unschedulable(pod: K8sObject, message: string, reason = 'Unschedulable', quiet = false): void {
-    const full = quiet ? message : `${message}${UNSCHEDULABLE_TAIL}`;
-    this.kubelet.patchStatus(pod, { conditions: setCondition(obj(pod.status).conditions, { type: 'PodScheduled', status: 'False', reason: reason === 'SchedulerError' ? 'Unschedulable' : reason, message: full }) });
-    if (!quiet) this.ctx.events.record(pod, 'Warning', 'FailedScheduling', full, 'default-scheduler');
+  private retryPending(): void {
+    for (const p of this.ctx.store.list('/pods')) if (!obj(p.spec).nodeName && !p.metadata.deletionTimestamp) this.reconcile(p, true);
   }
 
   // ---- kubelet ----
@@ -193,7 +165,7 @@ export class PodController implements Controller {
   private initialStatus(pod: K8sObject): void {
     const spec = obj(pod.spec) as O;
     const names = arr(spec.containers).map((c) => String(obj(c).name));
-    const ip = `10.244.0.${this.nextIp++ % 250 || 2}`;
+    const { hostIP, podIP: ip } = this.scheduler.addresses(pod, this.nextIp++);
     let conditions = setCondition(obj(pod.status).conditions, { type: 'PodReadyToStartContainers', status: 'False' });
     conditions = setCondition(conditions, { type: 'Initialized', status: arr(spec.initContainers).length ? 'False' : 'True' });
     conditions = setCondition(conditions, notReady('Ready', names));
@@ -202,8 +174,8 @@ export class PodController implements Controller {
     this.kubelet.patchStatus(pod, {
       phase: 'Pending',
       conditions,
-      hostIP: '172.18.0.2',
-      hostIPs: [{ ip: '172.18.0.2' }],
+      hostIP,
+      hostIPs: [{ ip: hostIP }],
       podIP: ip,
       podIPs: [{ ip }],
       startTime: k8sTime(),
@@ -434,4 +406,12 @@ function pullMessage(image: string): string {
   const ref = image.includes('/') ? image : `docker.io/library/${image}`;
   const full = ref.includes(':') || ref.includes('@') ? ref : `${ref}:latest`;
   return `rpc error: code = NotFound desc = failed to pull and unpack image "${full}": failed to resolve reference "${full}": ${full}: not found`;
+}
+
+/** A bound pod went away or finished: what it held is free for pending ones. */
+function freedResources(e: StoreEvent): boolean {
+  if (!obj(e.previous?.spec).nodeName) return false;
+  if (e.type === 'DELETED') return true;
+  const terminal = (o: K8sObject | undefined) => ['Succeeded', 'Failed'].includes(String(obj(o?.status).phase));
+  return terminal(e.object) && !terminal(e.previous);
 }

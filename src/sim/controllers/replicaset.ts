@@ -5,7 +5,7 @@
  */
 import type { K8sObject } from '../../core/object.js';
 import { ApiError } from '../errors.js';
-import { clone, obj, randomSuffix } from '../util.js';
+import { clone, obj } from '../util.js';
 import { fresh, isControlledBy, ownerRef, podReady, podTerminal, setCondition } from './helpers.js';
 import { PodOwnerController } from './pod-owner.js';
 
@@ -29,7 +29,8 @@ export class ReplicaSetController extends PodOwnerController {
     if (alive.length < desired) {
       for (let i = alive.length; i < desired; i++) {
         try {
-          this.client.create(podFromTemplate(rs, `${rs.metadata.name}-${randomSuffix()}`));
+          const pod = this.client.create(podFromTemplate(rs, { generateName: `${rs.metadata.name}-` }));
+          this.ctx.events.record(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, 'replicaset-controller');
         } catch (e) {
           failure = e instanceof ApiError ? e.message : String(e);
           this.ctx.events.record(rs, 'Warning', 'FailedCreate', `Error creating: ${failure}`, 'replicaset-controller');
@@ -39,7 +40,10 @@ export class ReplicaSetController extends PodOwnerController {
     } else if (alive.length > desired) {
       // Scale down not-ready pods first, like the real controller's ranking.
       const victims = [...alive].sort((a, b) => Number(podReady(a)) - Number(podReady(b))).slice(0, alive.length - desired);
-      for (const p of victims) this.client.delete('v1', 'Pod', ns, p.metadata.name);
+      for (const p of victims) {
+        this.client.delete('v1', 'Pod', ns, p.metadata.name);
+        this.ctx.events.record(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`, 'replicaset-controller');
+      }
     }
     const now = this.ctx.store.list('/pods', ns).filter((p) => isControlledBy(p, rs) && !podTerminal(p) && !p.metadata.deletionTimestamp);
     const ready = now.filter(podReady).length;
@@ -62,15 +66,15 @@ export class ReplicaSetController extends PodOwnerController {
   }
 }
 
-/** A Pod from a workload's template, owned by the workload. */
-export function podFromTemplate(owner: K8sObject, name: string, extraLabels: Record<string, string> = {}): K8sObject {
+/** A Pod from a workload's template, owned by the workload; controllers name it `{ generateName: '<owner>-' }` except StatefulSets. */
+export function podFromTemplate(owner: K8sObject, naming: { name: string } | { generateName: string }, extraLabels: Record<string, string> = {}): K8sObject {
   const template = clone(obj(obj(owner.spec).template));
   const meta = obj(template.metadata);
   return {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: {
-      name,
+      ...('name' in naming ? { name: naming.name } : { name: '', generateName: naming.generateName }),
       namespace: owner.metadata.namespace,
       labels: { ...(meta.labels as Record<string, string> | undefined), ...extraLabels },
       ...(meta.annotations ? { annotations: meta.annotations as Record<string, string> } : {}),

@@ -80,7 +80,7 @@ export class StatefulSetController extends PodOwnerController {
     const podName = `${sts.metadata.name}-${ordinal}`;
     const spec = obj(sts.spec);
     const selectorLabels = obj(obj(spec.selector).matchLabels) as Record<string, string>;
-    const pod = podFromTemplate(sts, podName, {
+    const pod = podFromTemplate(sts, { name: podName }, {
       'controller-revision-hash': revision,
       'statefulset.kubernetes.io/pod-name': podName,
       'apps.kubernetes.io/pod-index': String(ordinal),

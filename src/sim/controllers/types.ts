@@ -21,15 +21,18 @@ export interface Timing {
   podStartMs: number;
   /** Running -> Ready (readiness probe passes). */
   podReadyMs: number;
-  /** Graceful pod deletion -> gone. */
-  podTerminationMs: number;
+  /**
+   * Multiplies a terminating pod's grace period (deletionGracePeriodSeconds, from
+   * spec.terminationGracePeriodSeconds, default 30 s): the kubelet removes the pod when it ends.
+   */
+  terminationGraceScale: number;
   /** A Job pod's run time before it succeeds or fails. */
   jobRunMs: number;
   /** Time between restarts of a crash-looping container. */
   crashLoopRestartMs: number;
   /** ErrImagePull -> ImagePullBackOff. */
   imagePullBackoffMs: number;
-  /** CRD created -> NamesAccepted + Established. */
+  /** CRD names accepted -> Established and served (discovery, REST). */
   crdEstablishMs: number;
   /** PVC -> Bound. */
   pvcBindMs: number;
@@ -45,11 +48,11 @@ export const DEFAULT_TIMING: Timing = {
   podScheduleMs: 5,
   podStartMs: 20,
   podReadyMs: 20,
-  podTerminationMs: 10,
+  terminationGraceScale: 1,
   jobRunMs: 30,
   crashLoopRestartMs: 40,
   imagePullBackoffMs: 20,
-  crdEstablishMs: 5,
+  crdEstablishMs: 1000,
   pvcBindMs: 10,
   loadBalancerMs: 10,
   operatorMs: 20,

@@ -1,5 +1,5 @@
 import { blockingCondition, conditions, conditionText, defineRule, failed, findCondition, generationLag, progressing, ready, str } from '../util.js';
-import { looksUnschedulable, REVISION_FAILURES } from './knative.js';
+import { hopelessScheduling, looksUnschedulable, REVISION_FAILURES } from './knative.js';
 
 export const knativeServiceRule = defineRule({
   group: 'serving.knative.dev',
@@ -20,8 +20,10 @@ export const knativeServiceRule = defineRule({
     }
     for (const type of ['ConfigurationsReady', 'Ready', 'RoutesReady']) {
       const c = findCondition(conds, type);
-      if (c?.status === 'False' && REVISION_FAILURES.has(c.reason ?? '') && !looksUnschedulable(c.message)) {
-        return failed(conditionText(c));
+      if (c?.status === 'False' && REVISION_FAILURES.has(c.reason ?? '')) {
+        if (!looksUnschedulable(c.message)) return failed(conditionText(c));
+        const advice = hopelessScheduling(c.message);
+        if (advice) return failed(`${conditionText(c)}; ${advice}`);
       }
     }
     const blocking = blockingCondition(conds, ['ConfigurationsReady', 'RoutesReady', 'Ready']);

@@ -16,7 +16,7 @@ import {
   reasonText,
   str,
 } from '../util.js';
-import { looksUnschedulable, REVISION_FAILURES } from './knative.js';
+import { hopelessScheduling, looksUnschedulable, REVISION_FAILURES } from './knative.js';
 
 const MODEL_FAILURES = new Set(['BlockedByFailedLoad', 'InvalidSpec']);
 
@@ -53,8 +53,10 @@ export const inferenceServiceRule = defineRule({
     }
     for (const type of ['PredictorReady', 'PredictorConfigurationReady', 'LatestDeploymentReady', 'Ready']) {
       const c = findCondition(conds, type);
-      if (c?.status === 'False' && REVISION_FAILURES.has(c.reason ?? '') && !looksUnschedulable(c.message)) {
-        return failed(conditionText(c));
+      if (c?.status === 'False' && REVISION_FAILURES.has(c.reason ?? '')) {
+        if (!looksUnschedulable(c.message)) return failed(conditionText(c));
+        const advice = hopelessScheduling(c.message);
+        if (advice) return failed(`${conditionText(c)}; ${advice}`);
       }
     }
     const order = ['PredictorReady', 'LatestDeploymentReady', 'PredictorConfigurationReady', 'PredictorRouteReady', 'IngressReady', 'Ready'];
