@@ -261,6 +261,19 @@ test('Knative Operator: a KnativeServing installs the Serving CRDs and Deploymen
   assert.deepEqual(deployments, ['3scale-kourier-gateway', 'activator', 'autoscaler', 'controller', 'net-kourier-controller', 'webhook']);
 });
 
+test('Knative Operator: a KnativeServing deleted in the foreground goes away with its Deployments; the operator never recreates them', async () => {
+  const { s, c } = await start();
+  await applyCrds(s, c, [crd('knativeServing')]);
+  await operator(s, c, 'knative-operator', 'knative-operator');
+  c.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'knative-serving' } } as K8sObject);
+  c.apply({ apiVersion: 'operator.knative.dev/v1beta1', kind: 'KnativeServing', metadata: { name: 'knative-serving', namespace: 'knative-serving' }, spec: {} } as K8sObject);
+  await s.waitFor(() => cond(s.store.find({ kind: 'KnativeServing' }), 'Ready')?.status === 'True', { timeoutMs: 10_000 });
+  s.api.delete(s.registry.find('operator.knative.dev', 'v1beta1', 'knativeservings')!, 'knative-serving', 'knative-serving', { propagationPolicy: 'Foreground' });
+  await s.waitFor(() => !s.store.find({ kind: 'KnativeServing' }), { timeoutMs: 10_000, what: 'KnativeServing gone' });
+  await new Promise((r) => setTimeout(r, 200));
+  assert.deepEqual(s.store.objects({ kind: 'Deployment', namespace: 'knative-serving' }).map((d) => d.metadata.name), []);
+});
+
 test('KServe started before Knative Serving rejects Knative-mode InferenceServices (ServerlessModeRejected) until it restarts', async () => {
   const { s, c } = await start();
   await applyCrds(s, c, [crd('isvc')]);

@@ -50,7 +50,8 @@ export class KnativeOperatorController extends OperatorController {
   protected override onOtherEvent(e: StoreEvent): void {
     // Serving's Deployments becoming Available make the KnativeServing Ready.
     if (e.storageKey !== 'apps/deployments' || !this.running()) return;
-    for (const ks of this.client.list(OPERATOR_API, 'KnativeServing', e.object.metadata.namespace)) this.reconcile(ks);
+    // A KnativeServing being deleted is torn down, never reconciled back up.
+    for (const ks of this.client.list(OPERATOR_API, 'KnativeServing', e.object.metadata.namespace)) if (!ks.metadata.deletionTimestamp) this.reconcile(ks);
   }
 
   protected reconcile(ks: K8sObject): void {
