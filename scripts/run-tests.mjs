@@ -13,7 +13,7 @@ function collect(dir, out) {
   return out;
 }
 
-const roots = process.argv.slice(2).map((p) => p.replace(/^test\//, 'dist/test/'));
+const roots = process.argv.slice(2).map((p) => p.replace(/^test\//, 'dist/test/').replace(/\.ts$/, '.js'));
 const files = (roots.length ? roots : ['dist/test']).flatMap((r) =>
   statSync(r).isDirectory() ? collect(r, []) : [r],
 );

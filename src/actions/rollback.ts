@@ -30,7 +30,7 @@ export async function rollback(ctx: ActionContext, req: RollbackRequest): Promis
     objects: objectsFromRecord(record),
     groups: record.groups,
     exports: record.exports,
-    uninstallHooks: record.uninstallHooks ? objectsFromRecord({ ...record, manifest: record.uninstallHooks }) : undefined,
+    uninstallHooks: record.uninstallHooks?.map((object) => ({ object, source: `${record.chart.name} revision ${record.revision}` })),
     purge: record.purge,
     previous: current,
     description: `Rollback to ${record.revision}`,

@@ -1,10 +1,13 @@
 import type { K8sObject } from '../core/object.js';
 import type { ObjectNode } from '../schema/dsl.js';
+import type { AnyGroup, DeclaredGroup } from './groups.js';
 import type { KeyPath } from '../schema/validate.js';
 
 /**
- * An ordering group (kapp "change group"): objects of a group are applied together, and a group
- * starts only when every group it depends on is ready. Declared next to the component that needs it.
+ * An ordering group as planned and recorded (kapp "change group"): objects of a group are applied
+ * together, and a group starts only when every group it depends on is ready. Charts declare groups
+ * as handles (render/groups.ts); this is their resolved, string-named form, which release records
+ * store as data and the engine runs.
  */
 export interface GroupSpec {
   name: string;
@@ -22,15 +25,27 @@ export interface Gate {
   why: string;
 }
 
+/** An object as a component renders it: placed in a group by handle. */
 export interface RenderedObject {
   object: K8sObject;
-  group: string;
+  group: AnyGroup;
   /** Human hint of where the object comes from: "postgresql", "litellm-proxy"... printed as # Source. */
   source: string;
   /** Re-create instead of patch when the object changes (immutable Jobs). */
   replaceOnChange?: boolean;
   /** Keep on uninstall unless --purge (data, shared namespaces). */
   keepOnUninstall?: boolean;
+}
+
+/** An object in a plan or a release record: its group by name. */
+export interface PlannedObject extends Omit<RenderedObject, 'group'> {
+  group: string;
+}
+
+/** A Job `uninstall` applies and waits for before deleting the release (e.g. deregistering models). */
+export interface UninstallHook {
+  object: K8sObject;
+  source: string;
 }
 
 /** Something the render relies on that it does not create: made by an operator, a generator Job, or the user. */
@@ -44,12 +59,13 @@ export interface ProvidedRef {
 
 export interface RenderResult {
   objects: RenderedObject[];
-  groups: GroupSpec[];
+  /** Every group the chart declares, dependencies resolved; render-core drops the empty ones. */
+  groups: DeclaredGroup[];
   provided: ProvidedRef[];
   /** Facts another release may read from this one's record (e.g. the Gateway and LiteLLM Service). */
   exports: Record<string, string>;
   /** Objects (Jobs) `uninstall` applies and waits for before deleting the release, then deletes. */
-  uninstallHooks?: RenderedObject[];
+  uninstallHooks?: UninstallHook[];
   /** What `uninstall --purge` deletes beyond the inventory: data the operators created (PVCs), generated Secrets. */
   purge?: PurgeSelector[];
   /** Upstream workloads rendered unchanged that miss a "restricted" Pod Security rule, with why. */

@@ -59,8 +59,8 @@ test('defaults render cleanly: three namespaced runtimes and a registrar with an
   assert.equal(r.all('InferencePool').length + r.all('Deployment').length, 0, 'no pool, no endpoint picker');
   assert.equal(jobs(r).length, 1);
   assert.deepEqual(desiredOf(jobs(r)[0]), [], 'an empty list still runs: it removes routes of models that were removed');
-  assert.deepEqual(r.result.groups.map((g) => g.name), ['runtimes', 'registrar']);
-  assert.deepEqual(r.result.groups.find((g) => g.name === 'registrar')?.dependsOn, ['runtimes']);
+  assert.deepEqual(r.groups.map((g) => g.name), ['runtimes', 'registrar']);
+  assert.deepEqual(r.groups.find((g) => g.name === 'registrar')?.dependsOn, ['runtimes']);
   for (const rt of r.all('ServingRuntime')) {
     assert.equal(get(rt, 'spec.supportedModelFormats.0.autoSelect'), false, 'never captures InferenceServices of other tools');
   }
@@ -117,9 +117,9 @@ test('two models: GPU vLLM on Knative and CPU llama.cpp on Standard give the rig
   assert.equal(tm.resources.limits['nvidia.com/gpu'], undefined);
   assert.equal(get(tiny, 'spec.predictor.tolerations'), undefined);
 
-  assert.deepEqual(r.result.groups.map((g) => g.name), ['runtimes', 'models', 'registrar']);
-  assert.deepEqual(r.result.groups.find((g) => g.name === 'models')?.dependsOn, ['runtimes']);
-  assert.deepEqual(r.result.groups.find((g) => g.name === 'registrar')?.dependsOn, ['models'], 'routes only once the models serve');
+  assert.deepEqual(r.groups.map((g) => g.name), ['runtimes', 'models', 'registrar']);
+  assert.deepEqual(r.groups.find((g) => g.name === 'models')?.dependsOn, ['runtimes']);
+  assert.deepEqual(r.groups.find((g) => g.name === 'registrar')?.dependsOn, ['models'], 'routes only once the models serve');
   const order = r.manifest.map((o) => o.kind);
   assert.ok(order.lastIndexOf('ServingRuntime') < order.indexOf('InferenceService') && order.lastIndexOf('InferenceService') < order.indexOf('Job'));
 });
@@ -212,7 +212,7 @@ models:
 `;
   const off = renderStack({ values: base });
   for (const kind of ['InferencePool', 'Deployment', 'Service', 'Role', 'RoleBinding', 'ServiceAccount']) assert.equal(off.all(kind).length, 0, kind);
-  assert.ok(!off.result.groups.some((g) => g.name === 'pools'));
+  assert.ok(!off.groups.some((g) => g.name === 'pools'));
 
   const on = renderStack({ values: `${base}    inferencePool: {enabled: true}\n` });
   const pool = on.find('InferencePool', 'stack-chat-pool');
@@ -229,7 +229,7 @@ models:
   assert.match(cm.data ? (cm.data as any)['epp-config.yaml'] : '', /kind: EndpointPickerConfig/);
   const rules = get(on.find('Role', 'stack-chat-epp'), 'rules') as any[];
   for (const res of ['inferencemodelrewrites', 'inferenceobjectives', 'inferencepools', 'pods']) assert.ok(rules.some((r) => r.resources.includes(res)), res);
-  assert.deepEqual(on.result.groups.find((g) => g.name === 'pools')?.dependsOn, ['models']);
+  assert.deepEqual(on.groups.find((g) => g.name === 'pools')?.dependsOn, ['models']);
 
   const ha = renderStack({ values: `${base}    inferencePool: {enabled: true}\n`, set: ['endpointPicker.replicas=2'] });
   assert.ok(container(ha.find('Deployment', 'stack-chat-epp')).args.includes('--ha-enable-leader-election'));

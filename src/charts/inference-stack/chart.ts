@@ -1,41 +1,14 @@
-import type { ChartDefinition, GroupSpec, ProvidedRef, RenderContext, RenderResult } from '../../render/types.js';
+import { renderComponents, type Component } from '../../render/component.js';
+import type { ChartDefinition, ProvidedRef, RenderContext, RenderResult } from '../../render/types.js';
 import { resolveConfig, type StackConfig } from './config.js';
-import { renderModels } from './components/models.js';
-import { renderPools } from './components/pool.js';
-import { renderRegistrar } from './components/registrar.js';
-import { renderRuntimes } from './components/runtimes.js';
+import { models } from './components/models.js';
+import { pools } from './components/pool.js';
+import { registrar, registrarUninstallHooks } from './components/registrar.js';
+import { runtimes } from './components/runtimes.js';
 import { stackValues, type StackValues } from './values.js';
 
-/** Where the operators chart runs KServe (crds.md 4.5). */
-export const KSERVE_CONTROLLER = { namespace: 'kserve', name: 'kserve-controller-manager' };
-
-function groups(config: StackConfig): GroupSpec[] {
-  const knative = config.models.some((m) => m.knative);
-  return [
-    {
-      name: 'runtimes',
-      dependsOn: [],
-      description: 'ServingRuntimes <release>-vllm|llamacpp|ollama',
-      gates: [
-        { kind: 'crd-established', name: 'servingruntimes.serving.kserve.io', why: 'ServingRuntimes need the KServe CRDs' },
-        { kind: 'deployment-available', ...KSERVE_CONTROLLER, why: "KServe's validating webhook (failurePolicy Fail) must answer before runtimes and InferenceServices are admitted" },
-      ],
-    },
-    {
-      name: 'models',
-      dependsOn: ['runtimes'],
-      description: 'InferenceServices, after their runtimes exist (the webhook rejects unknown runtimes); Ready when the model loaded and the route answers',
-      gates: knative ? [{ kind: 'crd-established', name: 'services.serving.knative.dev', why: 'Knative-mode models become Knative Services' }] : [],
-    },
-    {
-      name: 'pools',
-      dependsOn: ['models'],
-      description: 'InferencePools and their endpoint pickers',
-      gates: [{ kind: 'crd-established', name: 'inferencepools.inference.networking.k8s.io', why: 'InferencePools need the Gateway API Inference Extension CRDs' }],
-    },
-    { name: 'registrar', dependsOn: ['models'], description: "Sync LiteLLM's routes to the models once they serve (Job in the infrastructure namespace)" },
-  ];
-}
+/** Registration order is declaration order of the groups, which breaks ordering ties. */
+const COMPONENTS: Component<StackConfig>[] = [runtimes, models, pools, registrar];
 
 function provided(config: StackConfig): ProvidedRef[] {
   const infra = config.infrastructure;
@@ -67,21 +40,10 @@ export const inferenceStack: ChartDefinition<StackValues> = {
   values: stackValues,
   render(ctx: RenderContext<StackValues>): RenderResult {
     const config = resolveConfig(ctx.release, ctx.namespace, ctx.values, ctx.chart, ctx.sourceOf, ctx.releases);
-    const registrar = renderRegistrar(config);
-    const objects = [...renderRuntimes(config), ...renderModels(config), ...renderPools(config), ...registrar.objects];
-    const used = new Set(objects.map((o) => o.group));
-    const all = groups(config);
-    const byName = new Map(all.map((g) => [g.name, g]));
-    // Keep groups that have objects; a dependency on a dropped group points at what that one waited for.
-    const resolveDeps = (deps: string[], seen = new Set<string>()): string[] =>
-      deps.flatMap((d) => {
-        if (seen.has(d)) return [];
-        seen.add(d);
-        return used.has(d) ? [d] : resolveDeps(byName.get(d)?.dependsOn ?? [], seen);
-      });
-    const kept = all.filter((g) => used.has(g.name)).map((g) => ({ ...g, dependsOn: [...new Set(resolveDeps(g.dependsOn))] }));
-    const result: RenderResult = { objects, groups: kept, provided: provided(config), exports: exportsOf(config) };
-    if (registrar.uninstallHooks.length) result.uninstallHooks = registrar.uninstallHooks;
+    const { objects, groups } = renderComponents(COMPONENTS, config);
+    const result: RenderResult = { objects, groups, provided: provided(config), exports: exportsOf(config) };
+    const hooks = registrarUninstallHooks(config);
+    if (hooks.length) result.uninstallHooks = hooks;
     return result;
   },
 };

@@ -1,5 +1,7 @@
 import type { K8sObject } from '../../../core/object.js';
 import { isPlainObject } from '../../../core/object.js';
+import type { Component } from '../../../render/component.js';
+import { defineGroup } from '../../../render/groups.js';
 import { contentHash } from '../../../render/hash.js';
 import { commonLabels, selectorLabels } from '../../../render/labels.js';
 import { restrictedContainerSecurityContext } from '../../../render/security.js';
@@ -7,11 +9,34 @@ import type { RenderedObject } from '../../../render/types.js';
 import { toYaml } from '../../../render/yaml-output.js';
 import type { InfraConfig } from '../config.js';
 import { LAUNCH_PY } from '../scripts.js';
+import { gatewayGroup } from './envoy-gateway.js';
+import { poolerGroup } from './postgresql.js';
+import { secretsGroup } from './secrets.js';
+import { valkeyGroup } from './valkey.js';
 
 /** The image's non-root user (Wolfi "nonroot"); LiteLLM needs no privileges. */
 export const LITELLM_UID = 65532;
 const CONFIG_DIR = '/etc/litellm';
 const SCRIPTS_DIR = '/etc/litellm-scripts';
+
+export const litellmConfigGroup = defineGroup<InfraConfig>({ name: 'litellm-config', description: 'LiteLLM ServiceAccount and configuration' });
+export const litellmMigrationGroup = defineGroup<InfraConfig>({
+  name: 'litellm-migration',
+  description: 'Prisma migrations against the primary, once the database and its Secret exist',
+  after: (config) => [litellmConfigGroup, ...(config.database.bundled ? [poolerGroup] : [])],
+});
+export const litellmGroup = defineGroup<InfraConfig>({
+  name: 'litellm',
+  description: 'LiteLLM proxy, after migrations completed',
+  after: (config) => {
+    const needs = [secretsGroup, litellmConfigGroup];
+    if (config.values.valkey.enabled && config.cache?.bundled) needs.push(valkeyGroup);
+    if (config.values['litellm-proxy'].migrationJob.enabled) needs.push(litellmMigrationGroup);
+    else if (config.database.bundled) needs.push(poolerGroup);
+    return needs;
+  },
+});
+export const routesGroup = defineGroup<InfraConfig>({ name: 'routes', description: 'Gateway routes to LiteLLM', after: [litellmGroup, gatewayGroup] });
 
 function merge(base: Record<string, unknown>, extra: unknown): Record<string, unknown> {
   return isPlainObject(extra) ? { ...base, ...extra } : base;
@@ -82,7 +107,7 @@ function commonEnv(): Record<string, unknown>[] {
   ];
 }
 
-export function renderLitellm(config: InfraConfig): RenderedObject[] {
+function renderLitellm(config: InfraConfig): RenderedObject[] {
   const { values, names, release, namespace, chart, secrets, cache } = config;
   const lp = values['litellm-proxy'];
   if (!lp.enabled) return [];
@@ -209,11 +234,11 @@ export function renderLitellm(config: InfraConfig): RenderedObject[] {
   };
 
   const out: RenderedObject[] = [
-    { object: serviceAccount, group: 'litellm-config', source },
-    { object: configMap, group: 'litellm-config', source },
-    { object: scripts, group: 'litellm-config', source },
-    { object: service, group: 'litellm', source },
-    { object: deployment, group: 'litellm', source },
+    { object: serviceAccount, group: litellmConfigGroup, source },
+    { object: configMap, group: litellmConfigGroup, source },
+    { object: scripts, group: litellmConfigGroup, source },
+    { object: service, group: litellmGroup, source },
+    { object: deployment, group: litellmGroup, source },
   ];
 
   if (lp.podDisruptionBudget.enabled) {
@@ -224,7 +249,7 @@ export function renderLitellm(config: InfraConfig): RenderedObject[] {
         metadata: { name: names.litellm, namespace, labels: labels('proxy') },
         spec: { maxUnavailable: lp.podDisruptionBudget.maxUnavailable, selector: { matchLabels: selectorLabels('litellm-proxy', release, 'proxy') } },
       },
-      group: 'litellm',
+      group: litellmGroup,
       source,
     });
   }
@@ -241,7 +266,7 @@ export function renderLitellm(config: InfraConfig): RenderedObject[] {
           metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: lp.autoscaling.targetCPUUtilizationPercentage } } }],
         },
       },
-      group: 'litellm',
+      group: litellmGroup,
       source,
     });
   }
@@ -281,7 +306,7 @@ export function renderLitellm(config: InfraConfig): RenderedObject[] {
           template: { metadata: { labels: labels('migration'), annotations: { 'inferctl.io/image': image } }, spec: jobPod },
         },
       },
-      group: 'litellm-migration',
+      group: litellmMigrationGroup,
       source,
       replaceOnChange: true,
     });
@@ -302,7 +327,7 @@ export function renderLitellm(config: InfraConfig): RenderedObject[] {
     if (lp.httpRoute.hostnames.length) route.hostnames = lp.httpRoute.hostnames;
     out.push({
       object: { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: names.litellm, namespace, labels: labels('proxy') }, spec: route },
-      group: 'routes',
+      group: routesGroup,
       source,
     });
     out.push({
@@ -316,10 +341,11 @@ export function renderLitellm(config: InfraConfig): RenderedObject[] {
           timeout: { http: { connectionIdleTimeout: '60s' } },
         },
       },
-      group: 'routes',
+      group: routesGroup,
       source,
     });
   }
   return out;
 }
 
+export const litellmProxy: Component<InfraConfig> = { groups: [litellmConfigGroup, litellmMigrationGroup, litellmGroup, routesGroup], render: renderLitellm };

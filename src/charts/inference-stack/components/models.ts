@@ -1,12 +1,22 @@
 import type { K8sObject } from '../../../core/object.js';
 import { isPlainObject } from '../../../core/object.js';
+import type { Component } from '../../../render/component.js';
+import { defineGroup } from '../../../render/groups.js';
 import { commonLabels } from '../../../render/labels.js';
 import type { RenderedObject } from '../../../render/types.js';
 import { ggufPath, type ResolvedModel, type StackConfig } from '../config.js';
-import { MODEL_FORMATS } from './runtimes.js';
+import { MODEL_FORMATS, runtimesGroup } from './runtimes.js';
 
 export const GPU_RESOURCE = 'nvidia.com/gpu';
 const GPU_TOLERATION = { key: GPU_RESOURCE, operator: 'Exists', effect: 'NoSchedule' };
+
+export const modelsGroup = defineGroup<StackConfig>({
+  name: 'models',
+  description: 'InferenceServices, after their runtimes exist (the webhook rejects unknown runtimes); Ready when the model loaded and the route answers',
+  after: [runtimesGroup],
+  gates: (config) =>
+    config.models.some((m) => m.knative) ? [{ kind: 'crd-established', name: 'services.serving.knative.dev', why: 'Knative-mode models become Knative Services' }] : [],
+});
 
 /** requests/limits of the runtime with the model's on top, then the GPUs. */
 function mergedResources(base: unknown, extra: unknown, gpus: number): Record<string, unknown> {
@@ -107,6 +117,7 @@ function inferenceService(config: StackConfig, m: ResolvedModel): K8sObject {
   };
 }
 
-export function renderModels(config: StackConfig): RenderedObject[] {
-  return config.models.map((m) => ({ object: inferenceService(config, m), group: 'models', source: `inference-stack/models/${m.name}` }));
-}
+export const models: Component<StackConfig> = {
+  groups: [modelsGroup],
+  render: (config): RenderedObject[] => config.models.map((m) => ({ object: inferenceService(config, m), group: modelsGroup, source: `inference-stack/models/${m.name}` })),
+};

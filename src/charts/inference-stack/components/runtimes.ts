@@ -1,4 +1,6 @@
 import type { K8sObject } from '../../../core/object.js';
+import type { Component } from '../../../render/component.js';
+import { defineGroup } from '../../../render/groups.js';
 import { commonLabels } from '../../../render/labels.js';
 import type { RenderedObject } from '../../../render/types.js';
 import { MODEL_PORT, type StackConfig } from '../config.js';
@@ -9,6 +11,18 @@ import type { RuntimeName } from '../values.js';
 export const MODEL_FORMATS: Record<RuntimeName, string> = { vllm: 'vLLM', llamacpp: 'gguf', ollama: 'ollama' };
 export const MODEL_UID = 1000;
 const SOURCE = 'inference-stack/runtimes';
+
+/** Where the operators chart runs KServe (crds.md 4.5). */
+export const KSERVE_CONTROLLER = { namespace: 'kserve', name: 'kserve-controller-manager' };
+
+export const runtimesGroup = defineGroup<StackConfig>({
+  name: 'runtimes',
+  description: 'ServingRuntimes <release>-vllm|llamacpp|ollama',
+  gates: [
+    { kind: 'crd-established', name: 'servingruntimes.serving.kserve.io', why: 'ServingRuntimes need the KServe CRDs' },
+    { kind: 'deployment-available', ...KSERVE_CONTROLLER, why: "KServe's validating webhook (failurePolicy Fail) must answer before runtimes and InferenceServices are admitted" },
+  ],
+});
 
 /**
  * Model containers run as a non-root user without privileges; every runtime keeps its writable
@@ -28,11 +42,11 @@ const containerSecurity = {
  * are cluster-scoped and would collide between stack releases. autoSelect is off so the runtimes
  * never capture InferenceServices that other tools create in the namespace; ours name theirs.
  */
-export function renderRuntimes(config: StackConfig): RenderedObject[] {
+function renderRuntimes(config: StackConfig): RenderedObject[] {
   const out: RenderedObject[] = [];
   for (const runtime of ['vllm', 'llamacpp', 'ollama'] as const) {
     if (!config.values.runtimes[runtime].enabled) continue;
-    out.push({ object: servingRuntime(config, runtime), group: 'runtimes', source: SOURCE });
+    out.push({ object: servingRuntime(config, runtime), group: runtimesGroup, source: SOURCE });
   }
   return out;
 }
@@ -123,3 +137,5 @@ function runtimeProcess(config: StackConfig, runtime: RuntimeName): Record<strin
     }),
   };
 }
+
+export const runtimes: Component<StackConfig> = { groups: [runtimesGroup], render: renderRuntimes };
