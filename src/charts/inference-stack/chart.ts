@@ -5,6 +5,7 @@ import { models } from './components/models.js';
 import { pools } from './components/pool.js';
 import { registrar, registrarUninstallHooks } from './components/registrar.js';
 import { runtimes } from './components/runtimes.js';
+import { RUNTIMES } from './runtimes/index.js';
 import { stackValues, type StackValues } from './values.js';
 
 /** Registration order is declaration order of the groups, which breaks ordering ties. */
@@ -35,7 +36,7 @@ export const inferenceStack: ChartDefinition<StackValues> = {
     name: 'inference-stack',
     version: '0.1.0',
     appVersion: '1.0.0',
-    description: 'Models on KServe (vLLM, llama.cpp, Ollama; Knative scale-to-zero or Standard), optional GIE InferencePools, routed by the infrastructure release\'s LiteLLM.',
+    description: `Models on KServe (${RUNTIMES.map((r) => r.title).join(', ')}; Knative scale-to-zero or Standard), optional GIE InferencePools, routed by the infrastructure release's LiteLLM.`,
   },
   values: stackValues,
   render(ctx: RenderContext<StackValues>): RenderResult {

@@ -6,7 +6,8 @@ import { commonLabels, selectorLabels } from '../../../render/labels.js';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../../../render/security.js';
 import type { RenderedObject } from '../../../render/types.js';
 import { toYaml } from '../../../render/yaml-output.js';
-import { MODEL_PORT, type ResolvedModel, type StackConfig } from '../config.js';
+import type { ResolvedModel, StackConfig } from '../config.js';
+import { MODEL_PORT } from '../runtimes/runtime.js';
 import { modelsGroup } from './models.js';
 
 export const EPP_PORTS = { grpc: 9002, health: 9003, metrics: 9090 };

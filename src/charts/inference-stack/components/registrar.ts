@@ -28,13 +28,10 @@ export interface DesiredModel {
 }
 
 export function desiredModel(config: StackConfig, m: ResolvedModel): DesiredModel {
-  // vLLM: LiteLLM's hosted_vllm provider; llama.cpp and Ollama: their OpenAI-compatible /v1 API.
-  // Ollama answers to its tag, llama.cpp to its alias (servedModelName).
-  const upstream = m.runtime === 'vllm' ? `hosted_vllm/${m.servedModelName}` : m.runtime === 'ollama' ? `openai/${m.values.modelTag}` : `openai/${m.servedModelName}`;
   return {
     model_name: m.servedModelName,
-    litellm_params: { model: upstream, api_base: m.apiBase, api_key: 'none' },
-    model_info: { id: m.litellmId, inferctl_owner: config.owner, inferctl_model: m.name, inferctl_runtime: m.runtime },
+    litellm_params: { model: m.runtime.litellmModel(m), api_base: m.apiBase, api_key: 'none' },
+    model_info: { id: m.litellmId, inferctl_owner: config.owner, inferctl_model: m.name, inferctl_runtime: m.runtime.name },
   };
 }
 
