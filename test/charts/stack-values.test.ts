@@ -37,7 +37,16 @@ function rejects(values: string, patterns: RegExp[], releases?: ReleaseLookup, s
 const model = (fields: string) => `models:\n  - ${fields.trim().split('\n').join('\n    ')}\n`;
 
 test('bad runtime: the key path, the allowed values and a did-you-mean', () => {
-  rejects(model('name: qwen\nruntime: vlm\nstorageUri: hf://Qwen/Qwen2.5-7B-Instruct'), [/key models\[0\]\.runtime/, /"vllm", "llamacpp", "ollama"/, /did you mean "vllm"/]);
+  rejects(model('name: qwen\nruntime: vlm\nstorageUri: hf://Qwen/Qwen2.5-7B-Instruct'), [/key models\[0\]\.runtime/, /"vllm", "llamacpp", "ollama", "sglang"/, /did you mean "vllm"/]);
+  rejects(model('name: qwen\nruntime: sglnag\nstorageUri: hf://Qwen/Qwen2.5-7B-Instruct'), [/did you mean "sglang"/]);
+});
+
+test('SGLang needs a GPU (CUDA image); tensor parallelism and keys of other runtimes are checked as for any runtime', () => {
+  rejects(model('name: qwen\nruntime: sglang\nstorageUri: hf://Qwen/Qwen2.5-7B-Instruct\ngpus: 0'), [/key models\[0\]\.gpus/, /runs on SGLang, which needs a GPU: the lmsysorg\/sglang image is a CUDA build/, /llamacpp or ollama/]);
+  rejects(model('name: qwen\nruntime: sglang\nstorageUri: hf://Qwen/Qwen2.5-7B-Instruct\ngpus: 2\ntensorParallelSize: 4'), [/models\[0\]\.tensorParallelSize/, /4 GPUs but gets 2 \(gpus\): SGLang needs one GPU per shard/]);
+  rejects(model('name: tiny\nruntime: llamacpp\nstorageUri: s3://m/t.gguf\ntensorParallelSize: 2'), [/models\[0\]\.tensorParallelSize/, /tensorParallelSize is a setting of vLLM or SGLang; model "tiny" runs on llama.cpp/]);
+  rejects(model('name: qwen\nruntime: sglang\nstorageUri: hf://Qwen/Qwen2.5-7B-Instruct\nmodelTag: "qwen3:4b"'), [/models\[0\]\.modelTag/, /modelTag is for Ollama models \(the tag Ollama pulls, e.g. qwen3:4b\); model "qwen" runs on SGLang/]);
+  rejects(model('name: qwen\nruntime: sglang'), [/models\[0\]\.storageUri/, /\(runtime sglang\) needs storageUri/]);
 });
 
 test('bad name: not a DNS label', () => {

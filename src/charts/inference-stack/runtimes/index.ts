@@ -1,13 +1,14 @@
 import { llamacpp } from './llamacpp.js';
 import { ollama } from './ollama.js';
 import type { ModelRuntime } from './runtime.js';
+import { sglang } from './sglang.js';
 import { vllm } from './vllm.js';
 
 /**
  * Every model runtime, in the order values, docs and ServingRuntimes list them. A new runtime is a
  * new file in this directory and one entry here.
  */
-export const RUNTIMES: readonly ModelRuntime[] = [vllm, llamacpp, ollama];
+export const RUNTIMES: readonly ModelRuntime[] = [vllm, llamacpp, ollama, sglang];
 
 export function runtimeNamed(name: string): ModelRuntime {
   const runtime = RUNTIMES.find((r) => r.name === name);
