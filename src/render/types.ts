@@ -80,7 +80,7 @@ export interface PurgeSelector {
   what: string;
 }
 
-/** What another release published in its record; see RenderResult.exports. */
+/** What another release published in its record, as stored (data); read it through that chart's contract (render/contract.ts). */
 export interface ReleaseExports {
   release: string;
   namespace: string;
@@ -89,8 +89,13 @@ export interface ReleaseExports {
   exports: Record<string, string>;
 }
 
-/** Finds another release's record. install/upgrade read the cluster; template has none (undefined). */
-export type ReleaseLookup = (release: string, namespace: string) => ReleaseExports | undefined;
+/** Other releases' records as a render sees them. install/upgrade read the cluster; template has none (undefined). */
+export interface ReleaseLookup {
+  /** The release of that name in that namespace. */
+  find(release: string, namespace: string): ReleaseExports | undefined;
+  /** Every release of a chart, in namespace/name order (cluster-wide layers such as the operators). */
+  ofChart(chart: string): ReleaseExports[];
+}
 
 export interface RenderContext<V> {
   release: string;

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { resolveChart } from '../../src/charts/index.js';
 import type { K8sObject } from '../../src/core/object.js';
 import { emptyValueOptions, renderRelease } from '../../src/render/pipeline.js';
+import { lookupOf } from '../../src/render/lookup.js';
 import type { ReleaseLookup } from '../../src/render/types.js';
 import { toYamlStream } from '../../src/render/yaml-output.js';
 import { validateRender } from '../../src/validate/index.js';
@@ -34,7 +35,7 @@ function renderStack(opts: { release?: string; namespace?: string; values?: stri
 /** A lookup that knows one infrastructure release, with the exports the real infrastructure chart publishes. */
 function infraLookup(release = 'infra', namespace = 'platform', set: string[] = []): ReleaseLookup {
   const exports = renderInfra({ release, namespace, options: { values: set } }).result.exports;
-  return (name, ns) => (name === release && ns === namespace ? { release, namespace, chart: 'inference-infrastructure', status: 'deployed', exports } : undefined);
+  return lookupOf([{ release, namespace, chart: 'inference-infrastructure', status: 'deployed', exports }]);
 }
 
 const TWO_MODELS = `

@@ -1,9 +1,13 @@
 import { renderComponents, type Component } from '../../render/component.js';
 import type { ChartDefinition, ProvidedRef, RenderContext, RenderResult } from '../../render/types.js';
+import { infrastructureContract, type InfrastructureExports } from '../contracts/infrastructure.js';
 import { resolveConfig, type InfraConfig } from './config.js';
 import { envoyGateway } from './components/envoy-gateway.js';
 import { KNATIVE_NAMESPACE, kourier } from './components/kourier.js';
-import { litellmProxy } from './components/litellm.js';
+import { litellmConfig } from './components/litellm-config.js';
+import { litellmMigration } from './components/litellm-migration.js';
+import { litellmProxy } from './components/litellm-proxy.js';
+import { litellmRoute } from './components/litellm-route.js';
 import { postgresql } from './components/postgresql.js';
 import { secretGenerator } from './components/secrets.js';
 import { valkey } from './components/valkey.js';
@@ -15,7 +19,7 @@ import { infrastructureValues, type InfrastructureValues } from './values.js';
  * ordering ties (and so fixes the order of `template` output). A new component is a new file in
  * components/ and one line here.
  */
-const COMPONENTS: Component<InfraConfig>[] = [secretGenerator, postgresql, valkey, envoyGateway, kourier, litellmProxy];
+const COMPONENTS: Component<InfraConfig>[] = [secretGenerator, postgresql, valkey, envoyGateway, kourier, litellmConfig, litellmMigration, litellmProxy, litellmRoute];
 
 /** What the user supplies (existing Secrets, external services); components add what operators and Jobs create. */
 function userProvided(config: InfraConfig): ProvidedRef[] {
@@ -35,7 +39,7 @@ function userProvided(config: InfraConfig): ProvidedRef[] {
 
 function exportsOf(config: InfraConfig): Record<string, string> {
   const { names, namespace, values } = config;
-  const out: Record<string, string> = { namespace };
+  const out: InfrastructureExports = { namespace };
   const net = values['networking-layer'];
   if (net.enabled && net.envoyGateway.enabled) {
     out.gateway = names.gateway;
@@ -49,7 +53,8 @@ function exportsOf(config: InfraConfig): Record<string, string> {
     out.masterKeySecretKey = config.secrets.masterKey.key;
   }
   if (net.enabled && net.kourier.enabled) out.knativeNamespace = KNATIVE_NAMESPACE;
-  return out;
+  out.operators = config.operators.source;
+  return infrastructureContract.write(out);
 }
 
 /** Data and credentials that outlive an uninstall unless --purge. */
@@ -70,7 +75,7 @@ export const inferenceInfrastructure: ChartDefinition<InfrastructureValues> = {
   },
   values: infrastructureValues,
   render(ctx: RenderContext<InfrastructureValues>): RenderResult {
-    const config = resolveConfig(ctx.release, ctx.namespace, ctx.values, ctx.chart, ctx.sourceOf, ctx.isUserSet);
+    const config = resolveConfig(ctx.release, ctx.namespace, ctx.values, ctx.chart, ctx.sourceOf, ctx.isUserSet, ctx.releases);
     const { objects, groups, provided } = renderComponents(COMPONENTS, config, [namespacesGroup]);
     return { objects, groups, provided: [...provided, ...userProvided(config)], exports: exportsOf(config), purge: purgeSelectors(config) };
   },

@@ -1,5 +1,6 @@
 import { declareGroups } from '../../render/groups.js';
 import type { ChartDefinition, RenderContext, RenderResult } from '../../render/types.js';
+import { operatorsContract, type OperatorsExports } from '../contracts/operators.js';
 import { FOUNDATION, type OperatorComponent } from './component.js';
 import { resolveConfig } from './config.js';
 import { certManager } from './components/cert-manager.js';
@@ -37,8 +38,9 @@ export const inferenceOperators: ChartDefinition<OperatorsValues> = {
     const objects = renderUpstream(active, config, (entry: LockEntry) => loadManifest(entry, paths.get(entry)!));
     const groups = declareGroups([...FOUNDATION, ...active.flatMap((c) => c.groups)], config);
     const external = COMPONENTS.filter((c) => config.state[c.key] === 'external').map((c) => c.key);
-    const exports: Record<string, string> = Object.assign({}, ...active.map((c) => c.exports(config)));
-    if (external.length) exports.externalComponents = external.join(',');
+    const published: OperatorsExports = Object.assign({}, ...active.map((c) => c.exports(config)));
+    if (external.length) published.externalComponents = external.join(',');
+    const exports = operatorsContract.write(published);
     const podSecurityExemptions = active.some((c) => c.key === 'knative-operator')
       ? ['knative-operator', 'operator-webhook'].map((name) => ({
           object: `Deployment knative-operator/${name}`,

@@ -1,6 +1,7 @@
 import type { K8sObject } from '../../core/object.js';
 import { defineGroup, type Group } from '../../render/groups.js';
 import type { ProvidedRef } from '../../render/types.js';
+import type { OperatorsExports } from '../contracts/operators.js';
 import type { OperatorsConfig } from './config.js';
 import type { ManifestRef } from './manifests.js';
 import type { OperatorsValues } from './values.js';
@@ -26,7 +27,8 @@ export interface OperatorComponent {
   omitReason?(obj: K8sObject): string | undefined;
   /** Documented patches. Objects are shared with the parse cache: return a copy, never mutate. */
   patch?(obj: K8sObject, config: OperatorsConfig): K8sObject;
-  exports(config: OperatorsConfig): Record<string, string>;
+  /** Its part of the release's exports (contracts/operators.ts): versions, namespaces, Deployments. */
+  exports(config: OperatorsConfig): OperatorsExports;
   provided?(config: OperatorsConfig): ProvidedRef[];
 }
 

@@ -1,5 +1,7 @@
 import { renderComponents, type Component } from '../../render/component.js';
 import type { ChartDefinition, ProvidedRef, RenderContext, RenderResult } from '../../render/types.js';
+import { operatorProvided } from '../contracts/operators.js';
+import { stackContract } from '../contracts/stack.js';
 import { resolveConfig, type StackConfig } from './config.js';
 import { models } from './components/models.js';
 import { pools } from './components/pool.js';
@@ -13,22 +15,24 @@ const COMPONENTS: Component<StackConfig>[] = [runtimes, models, pools, registrar
 
 function provided(config: StackConfig): ProvidedRef[] {
   const infra = config.infrastructure;
-  if (!infra) return [];
+  const kserve = operatorProvided(config.kserveController);
+  if (!infra) return [kserve];
   const by = `inference-infrastructure release ${infra.release} (${infra.source === 'record' ? 'from its release record' : 'by naming convention'})`;
   const refs: ProvidedRef[] = [{ kind: 'Secret', namespace: infra.namespace, name: infra.masterKeySecret, keys: [infra.masterKeySecretKey], by }];
   // The registrar lives in the infrastructure namespace, which that release's user created.
   if (infra.namespace !== config.namespace) refs.push({ kind: 'Namespace', name: infra.namespace, by });
-  return refs;
+  return [...refs, kserve];
 }
 
 function exportsOf(config: StackConfig): Record<string, string> {
-  const out: Record<string, string> = { namespace: config.namespace };
-  out.models = config.models.map((m) => m.servedModelName).join(',');
-  if (config.infrastructure) {
-    out.infrastructureRelease = config.infrastructure.release;
-    out.infrastructureNamespace = config.infrastructure.namespace;
-  }
-  return out;
+  const { infrastructure } = config;
+  return stackContract.write({
+    namespace: config.namespace,
+    models: config.models.map((m) => m.servedModelName).join(','),
+    infrastructureRelease: infrastructure?.release,
+    infrastructureNamespace: infrastructure?.namespace,
+    operators: config.operators.source,
+  });
 }
 
 export const inferenceStack: ChartDefinition<StackValues> = {

@@ -2,6 +2,7 @@ import { UserError } from '../../core/errors.js';
 import { contentHash } from '../../render/hash.js';
 import type { ChartInfo, ReleaseLookup } from '../../render/types.js';
 import type { KeyPath } from '../../schema/validate.js';
+import { operatorsView, type OperatorRef, type OperatorsView } from '../contracts/operators.js';
 import { discoverInfrastructure, type Infrastructure } from './discovery.js';
 import { RUNTIMES, runtimeList, runtimeNamed } from './runtimes/index.js';
 import type { ModelFail, ModelRuntime, RuntimeOwnedField } from './runtimes/runtime.js';
@@ -20,7 +21,13 @@ export interface StackConfig {
   runtimeNames: Record<string, string>;
   /** "<namespace>/<release>": marks this release's models in LiteLLM. */
   owner: string;
+  operators: OperatorsView;
+  /** The KServe controller, whose webhook admits runtimes and InferenceServices. */
+  kserveController: OperatorRef;
 }
+
+/** Where the operators chart runs KServe (crds.md 4.5), when no operators release says otherwise. */
+export const KSERVE_CONTROLLER = { namespace: 'kserve', name: 'kserve-controller-manager' };
 
 export interface ResolvedModel {
   values: ModelValues;
@@ -86,7 +93,9 @@ export function resolveConfig(
       fail(['models', m.index, 'deploymentMode'], sourceOf, `model "${m.name}" uses deploymentMode Knative, but infrastructure release "${infrastructure.release}" runs without Knative/Kourier (networking-layer.kourier.enabled=false there): set deploymentMode: Standard or enable Kourier in the infrastructure release.`);
     }
   }
-  return { release, namespace, chart, values, infrastructure, models, runtimeNames, owner: `${namespace}/${release}` };
+  const operators = operatorsView(lookup);
+  const kserveController = operators.deployment('kserveControllerDeployment', KSERVE_CONTROLLER, "KServe controller (its webhook admits runtimes and InferenceServices)");
+  return { release, namespace, chart, values, infrastructure, models, runtimeNames, owner: `${namespace}/${release}`, operators, kserveController };
 }
 
 function resolveModel(

@@ -5,6 +5,7 @@ import { commonLabels } from '../../../render/labels.js';
 import type { RenderedObject } from '../../../render/types.js';
 import type { InfraConfig } from '../config.js';
 
+/** Envoy Gateway's controllerName, when no operators release says otherwise. */
 export const ENVOY_GATEWAY_CONTROLLER = 'gateway.envoyproxy.io/gatewayclass-controller';
 
 export const gatewayGroup = defineGroup<InfraConfig>({ name: 'gateway', description: 'EnvoyProxy, GatewayClass and Gateway' });
@@ -31,7 +32,7 @@ function renderEnvoyGateway(config: InfraConfig): RenderedObject[] {
     kind: 'GatewayClass',
     metadata: { name: names.gatewayClass, labels },
     spec: {
-      controllerName: ENVOY_GATEWAY_CONTROLLER,
+      controllerName: config.operators.exports.gatewayClassController ?? ENVOY_GATEWAY_CONTROLLER,
       parametersRef: { group: 'gateway.envoyproxy.io', kind: 'EnvoyProxy', name: names.envoyProxy, namespace },
     },
   };

@@ -4,16 +4,25 @@ import { defineGroup } from '../../../render/groups.js';
 import { commonLabels } from '../../../render/labels.js';
 import { restrictedContainerSecurityContext } from '../../../render/security.js';
 import type { ProvidedRef, RenderedObject } from '../../../render/types.js';
+import { operatorProvided, type OperatorRef } from '../../contracts/operators.js';
 import { synchronousApplies, type InfraConfig } from '../config.js';
 
 const API = 'postgresql.cnpg.io/v1';
 
+/** Where the operators chart runs CloudNativePG, when no operators release says otherwise. */
 export const CNPG_OPERATOR = { namespace: 'cnpg-system', name: 'cnpg-controller-manager' };
+
+function cnpgOperator(config: InfraConfig): OperatorRef {
+  return config.operators.deployment('cnpgWebhookDeployment', CNPG_OPERATOR, 'CloudNativePG operator (its webhooks admit Clusters and Poolers)');
+}
 
 export const postgresqlGroup = defineGroup<InfraConfig>({
   name: 'postgresql',
   description: 'CNPG Cluster: ready when the primary and replicas run and the app Secret exists',
-  gates: [{ kind: 'deployment-available', ...CNPG_OPERATOR, why: 'the CNPG webhook must answer before a Cluster can be created' }],
+  gates: (config) => {
+    const { namespace, name } = cnpgOperator(config);
+    return [{ kind: 'deployment-available', namespace, name, why: 'the CNPG webhook must answer before a Cluster can be created' }];
+  },
 });
 export const poolerGroup = defineGroup<InfraConfig>({ name: 'pooler', description: 'PgBouncer Poolers, once the Cluster is Ready', after: [postgresqlGroup] });
 
@@ -109,6 +118,7 @@ function provided(config: InfraConfig): ProvidedRef[] {
   if (!values.postgresql.enabled) return [];
   const cnpg = `CNPG operator (Cluster ${names.cluster})`;
   return [
+    operatorProvided(cnpgOperator(config)),
     { kind: 'Secret', namespace, name: names.appSecret, keys: ['username', 'user', 'password', 'dbname', 'host', 'port', 'pgpass', 'uri', 'jdbc-uri', 'fqdn-uri', 'fqdn-jdbc-uri'], by: cnpg },
     ...['rw', 'ro', 'r'].map((suffix) => ({ kind: 'Service', namespace, name: `${names.cluster}-${suffix}`, by: cnpg })),
     ...names.poolers.map((p) => ({ kind: 'Service', namespace, name: p.cnpgService, by: `CNPG operator (Pooler ${p.pooler})` })),

@@ -10,15 +10,12 @@ import { MODEL_PORT, type ModelRuntime } from '../runtimes/runtime.js';
 export const MODEL_UID = 1000;
 const SOURCE = 'inference-stack/runtimes';
 
-/** Where the operators chart runs KServe (crds.md 4.5). */
-export const KSERVE_CONTROLLER = { namespace: 'kserve', name: 'kserve-controller-manager' };
-
 export const runtimesGroup = defineGroup<StackConfig>({
   name: 'runtimes',
   description: `ServingRuntimes <release>-${RUNTIMES.map((r) => r.name).join('|')}`,
-  gates: [
+  gates: ({ kserveController: { namespace, name } }) => [
     { kind: 'crd-established', name: 'servingruntimes.serving.kserve.io', why: 'ServingRuntimes need the KServe CRDs' },
-    { kind: 'deployment-available', ...KSERVE_CONTROLLER, why: "KServe's validating webhook (failurePolicy Fail) must answer before runtimes and InferenceServices are admitted" },
+    { kind: 'deployment-available', namespace, name, why: "KServe's validating webhook (failurePolicy Fail) must answer before runtimes and InferenceServices are admitted" },
   ],
 });
 
