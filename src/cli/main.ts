@@ -19,10 +19,6 @@ const COMMANDS: { path: string[]; summary: string; load: () => Promise<CommandSp
   { path: ['rollback'], summary: 'Re-apply a recorded revision', load: async () => (await import('./commands/rollback.js')).rollbackCommand },
 ];
 
-export function registerCommand(path: string[], summary: string, load: () => Promise<CommandSpec>): void {
-  COMMANDS.push({ path, summary, load });
-}
-
 function topHelp(): string {
   const lines = [
     `inferctl ${VERSION}: deploy an LLM inference platform (CNPG, Valkey, Envoy Gateway, Knative, KServe, LiteLLM) on Kubernetes.`,

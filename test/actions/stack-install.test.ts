@@ -6,7 +6,7 @@ import { resolveChart } from '../../src/charts/index.js';
 import { emptyValueOptions } from '../../src/render/pipeline.js';
 import { freePort, which } from '../helpers/procs.js';
 import { fastWait, INFRA_CRDS, RecordingProgress, secretValue, startPlatform, type Platform } from '../helpers/platform.js';
-import { FakeLiteLLM } from './stack-fake-litellm.js';
+import { FakeLiteLLM } from '../real/stack-fake-litellm.js';
 
 /**
  * infra + stack against the Kubernetes API simulator: real install/upgrade/uninstall, the release
