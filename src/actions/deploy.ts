@@ -11,6 +11,7 @@ export interface DeployRequest {
   namespace: string;
   chart: { name: string; version: string; appVersion: string };
   userValues: Record<string, unknown>;
+  values?: Record<string, unknown>;
   objects: PlannedObject[];
   groups: GroupSpec[];
   exports: Record<string, string>;
@@ -46,6 +47,7 @@ export async function deploy(ctx: ActionContext, req: DeployRequest): Promise<De
     status: req.pendingStatus,
     chart: req.chart,
     userValues: req.userValues,
+    ...(req.values ? { values: req.values } : {}),
     manifest: req.objects.map((o) => o.object),
     inventory,
     groups: req.groups,

@@ -27,6 +27,7 @@ export async function rollback(ctx: ActionContext, req: RollbackRequest): Promis
     namespace: req.namespace,
     chart: record.chart,
     userValues: record.userValues,
+    values: record.values,
     objects: objectsFromRecord(record),
     groups: record.groups,
     exports: record.exports,

@@ -38,9 +38,11 @@ export function renderWithValues(
   req: Omit<RenderRequest, 'valueOptions'>,
   userValues: Record<string, unknown>,
   sourceOf: (path: KeyPath) => string | undefined = () => undefined,
+  /** What user values are laid over instead of the chart's defaults (`upgrade --reuse-values`: the last release's values). */
+  base?: Record<string, unknown>,
 ): RenderedRelease {
   const { chart } = req;
-  const defaults = defaultsOf(chart.values) as Record<string, unknown>;
+  const defaults = base ?? (defaultsOf(chart.values) as Record<string, unknown>);
   const coalesced = coalesceValues(defaults, userValues);
   const values = fillDefaults(chart.values, coalesced.values) as Record<string, unknown>;
   assertValid(chart.values, values, chart.info.name, sourceOf);

@@ -205,3 +205,83 @@ test('other releases read exports from the current Secret without decoding the r
   const both = await ctx.store.exports('ns');
   assert.deepEqual(both.find((r) => r.release === 'old'), { release: 'old', namespace: 'ns', chart: 'inference-infrastructure', status: 'deployed', exports: { namespace: 'ns' } });
 });
+
+test("upgrade values follow Helm's reuseValues: reused when none are given, --reset-values, --reuse-values, --reset-then-reuse-values", async () => {
+  const kube = fakeCluster();
+  const { ctx } = context(kube);
+  await installOrUpgrade(ctx, request(['image=tool:7', 'extra=false']), 'install');
+  const imageOf = () => (kube.all('Job')[0] as any).spec.template.spec.containers[0].image;
+
+  // No -f/--set: the last release's values are used again (Helm's default), not the chart defaults.
+  const plain = await installOrUpgrade(ctx, request(), 'upgrade');
+  assert.deepEqual(plain.record.userValues, { image: 'tool:7', extra: false });
+  assert.equal(imageOf(), 'tool:7');
+  assert.deepEqual(names(kube, 'ConfigMap'), ['data', 'settings']);
+
+  // Some values given: only those, on the chart defaults.
+  const given = await installOrUpgrade(ctx, request(['image=tool:8']), 'upgrade');
+  assert.deepEqual(given.record.userValues, { image: 'tool:8' });
+  assert.deepEqual(names(kube, 'ConfigMap'), ['data', 'extra', 'settings'], 'extra is back to its default (true)');
+
+  // --reuse-values: the new values over the last ones.
+  const reused = await installOrUpgrade(ctx, request(['extra=false'], { values: 'reuse' }), 'upgrade');
+  assert.deepEqual(reused.record.userValues, { image: 'tool:8', extra: false });
+  assert.equal(imageOf(), 'tool:8');
+  assert.deepEqual(reused.record.values, { image: 'tool:8', extra: false, data: true }, 'the values the render used are recorded');
+
+  // --reset-then-reuse-values: chart defaults, the last values, then the new ones.
+  const rtr = await installOrUpgrade(ctx, request(['data=false'], { values: 'reset-then-reuse' }), 'upgrade');
+  assert.deepEqual(rtr.record.userValues, { image: 'tool:8', extra: false, data: false });
+
+  // --reset-values with nothing given: back to the chart's defaults.
+  const reset = await installOrUpgrade(ctx, request([], { values: 'reset' }), 'upgrade');
+  assert.deepEqual(reset.record.userValues, {});
+  assert.equal(imageOf(), 'tool:1');
+});
+
+test('--reuse-values renders on the last release\'s computed values, not on the chart\'s current defaults', async () => {
+  const kube = fakeCluster();
+  const { ctx } = context(kube);
+  await installOrUpgrade(ctx, request(['extra=false']), 'install');
+  // Pretend revision 1 was computed by an older chart whose default image was tool:0.
+  const v1 = (await ctx.store.current('rel', 'ns'))!;
+  await ctx.store.save({ ...v1, values: { ...v1.values, image: 'tool:0' } });
+  const reused = await installOrUpgrade(ctx, request(['data=false'], { values: 'reuse' }), 'upgrade');
+  assert.equal((reused.record.values as Record<string, unknown>).image, 'tool:0');
+  const rtr = await installOrUpgrade(ctx, request([], { values: 'reset-then-reuse' }), 'upgrade');
+  assert.equal((rtr.record.values as Record<string, unknown>).image, 'tool:1', 'reset-then-reuse starts from the chart defaults');
+});
+
+test('history, get values (user-supplied or all) and get manifest read the records; Secret values never print', async () => {
+  const kube = fakeCluster();
+  const { ctx } = context(kube);
+  await installOrUpgrade(ctx, request(['image=tool:2']), 'install');
+  await installOrUpgrade(ctx, request(['extra=false']), 'upgrade');
+  const { history } = await import('../../src/actions/history.js');
+  const { getManifest, getValues } = await import('../../src/actions/get.js');
+  assert.deepEqual((await history(ctx, 'rel', 'ns')).map((h) => [h.revision, h.status, h.chart, h.description]), [[1, 'superseded', 'test-chart-1.0.0', 'Install'], [2, 'deployed', 'test-chart-1.0.0', 'Upgrade']]);
+  assert.deepEqual((await history(ctx, 'rel', 'ns', 1)).map((h) => h.revision), [2]);
+  assert.deepEqual(await getValues(ctx, 'rel', 'ns', { all: false }), { extra: false });
+  assert.deepEqual(await getValues(ctx, 'rel', 'ns', { all: false, revision: 1 }), { image: 'tool:2' });
+  assert.deepEqual(await getValues(ctx, 'rel', 'ns', { all: true }), { image: 'tool:1', extra: false, data: true });
+  await assert.rejects(getValues(ctx, 'rel', 'ns', { all: false, revision: 9 }), /release "rel" in namespace "ns" has no revision 9; "inferctl history rel -n ns" lists them/);
+  assert.deepEqual((await getManifest(ctx, 'rel', 'ns')).map((o) => `${o.kind}/${o.metadata.name}`), ['ConfigMap/data', 'ConfigMap/settings', 'Job/migrate', 'Widget/app']);
+
+  const v2 = (await ctx.store.current('rel', 'ns'))!;
+  const secret: K8sObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'ns' }, data: { password: Buffer.from('hunter2').toString('base64') }, stringData: { token: 'abc' } };
+  await ctx.store.save({ ...v2, manifest: [...v2.manifest, secret] });
+  const shown = (await getManifest(ctx, 'rel', 'ns')).find((o) => o.kind === 'Secret')!;
+  assert.deepEqual([shown.data, shown.stringData], [{ password: '(hidden)' }, { token: '(hidden)' }]);
+  await assert.rejects(history(ctx, 'nope', 'ns'), /release "nope" not found in namespace "ns"/);
+});
+
+test('install -o json prints the release, its objects and what was pruned, and never values', async () => {
+  const kube = fakeCluster();
+  const { ctx } = context(kube);
+  const { releaseSummary } = await import('../../src/actions/install.js');
+  const result = await installOrUpgrade(ctx, request(['image=secret-registry.example.com/tool:1']), 'install');
+  const summary = releaseSummary(result, false);
+  assert.deepEqual([summary.name, summary.namespace, summary.revision, summary.status], ['rel', 'ns', 1, 'deployed']);
+  assert.deepEqual(summary.objects.map((o) => `${o.kind}/${o.name}@${o.group}`), ['ConfigMap/data@settings', 'ConfigMap/extra@settings', 'ConfigMap/settings@settings', 'Job/migrate@migration', 'Widget/app@app']);
+  assert.ok(!JSON.stringify(summary).includes('secret-registry'), 'user values are not part of the summary');
+});

@@ -93,8 +93,8 @@ test('status, list and diff from the command line', () => {
   assert.match(status.stdout, /Deployment llm\/infra-litellm-proxy\s+litellm\s+ready/);
   const list = inferctl('list', '-A', '-o', 'json');
   assert.deepEqual(JSON.parse(list.stdout).map((r: { name: string }) => r.name), ['infra']);
-  const diff = inferctl('diff', 'infra', './charts/inference-infrastructure', '-n', 'llm', '-f', join(dir, 'secrets.yaml'), '--set', 'litellm-proxy.replicaCount=3');
-  assert.equal(diff.status, 2, 'exit 2 when there are changes');
+  const diff = inferctl('diff', 'infra', './charts/inference-infrastructure', '-n', 'llm', '-f', join(dir, 'secrets.yaml'), '--set', 'litellm-proxy.replicaCount=3', '--detailed-exitcode');
+  assert.equal(diff.status, 2, 'exit 2 when there are changes (with --detailed-exitcode)');
   assert.match(diff.stdout, /UPDATE Deployment llm\/infra-litellm-proxy\n--- live.*\n\+\+\+ rendered.*\n(.*\n)*-  replicas: 2\n\+  replicas: 3/);
 });
 
