@@ -19,6 +19,8 @@ export interface RenderRequest {
   readFile?: (path: string) => string;
   manifestsDir?: string;
   releases?: ReleaseLookup;
+  /** `template`: the objects are only printed (see RenderContext.printOnly). */
+  printOnly?: boolean;
 }
 
 export interface RenderedRelease {
@@ -55,6 +57,7 @@ export function renderWithValues(
     isUserSet: (path) => lookup(userValues, path) !== undefined,
     manifestsDir: req.manifestsDir,
     releases: req.releases,
+    printOnly: req.printOnly,
   });
   checkUniqueObjects(result.objects);
   result.provided.push({ kind: 'Namespace', name: req.namespace, by: 'the release namespace (created by the user or install --create-namespace)' });

@@ -107,6 +107,8 @@ export interface RenderContext<V> {
   isUserSet(path: KeyPath): boolean;
   /** Directory of upstream release manifests (operators chart); undefined uses the bundled default. */
   manifestsDir?: string;
+  /** The render is only printed (`template`): objects may carry stand-ins that print as what they stand for. */
+  printOnly?: boolean;
   /** Other releases' records, when the verb could read the cluster; undefined under `template`. */
   releases?: ReleaseLookup;
 }

@@ -35,7 +35,7 @@ export const inferenceOperators: ChartDefinition<OperatorsValues> = {
     const lock = loadLock();
     const entries = [...new Set(active.flatMap((c) => c.manifests.map((m) => lockEntry(lock, m))))];
     const paths = locateManifests(entries, { manifestsDir: ctx.manifestsDir });
-    const objects = renderUpstream(active, config, (entry: LockEntry) => loadManifest(entry, paths.get(entry)!));
+    const objects = renderUpstream(active, config, (entry: LockEntry) => loadManifest(entry, paths.get(entry)!, ctx.printOnly));
     const groups = declareGroups([...FOUNDATION, ...active.flatMap((c) => c.groups)], config);
     const external = COMPONENTS.filter((c) => config.state[c.key] === 'external').map((c) => c.key);
     const published: OperatorsExports = Object.assign({}, ...active.map((c) => c.exports(config)));
