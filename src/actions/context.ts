@@ -2,7 +2,7 @@ import { UserError } from '../core/errors.js';
 import type { KubeClient } from '../kube/types.js';
 import type { ProgressSink } from '../apply/progress.js';
 import { ReleaseStore } from '../release/store.js';
-import type { ReleaseRecord } from '../release/record.js';
+import { lookupOf } from '../render/lookup.js';
 import type { ReleaseExports, ReleaseLookup } from '../render/types.js';
 import { VERSION } from '../version.js';
 
@@ -28,20 +28,16 @@ export interface WaitOptions {
 
 export const defaultWait: WaitOptions = { wait: true, timeoutMs: 15 * 60_000, pollMs: 2000, failGraceMs: 30_000 };
 
-/** Reads every release record first, so a render can find another release (stack -> infrastructure). */
+/** Reads what every release publishes first, so a render can find another release (stack -> infrastructure -> operators). */
 export async function releaseLookup(ctx: ActionContext, namespace: string): Promise<ReleaseLookup> {
-  let records: ReleaseRecord[];
+  let releases: ReleaseExports[];
   try {
-    records = await ctx.store.list();
+    releases = await ctx.store.exports();
   } catch {
     // Without cluster-wide read access, the release's own namespace still works.
-    records = await ctx.store.list(namespace);
+    releases = await ctx.store.exports(namespace);
   }
-  const exportsOf = (r: ReleaseRecord): ReleaseExports => ({ release: r.name, namespace: r.namespace, chart: r.chart.name, status: r.status, exports: r.exports });
-  return (name, ns) => {
-    const found = records.find((r) => r.name === name && r.namespace === ns);
-    return found ? exportsOf(found) : undefined;
-  };
+  return lookupOf(releases);
 }
 
 export async function ensureNamespace(ctx: ActionContext, namespace: string, create: boolean, dryRun: boolean): Promise<void> {

@@ -2,7 +2,7 @@ import { describeObject } from '../core/object.js';
 import { ApplyEngine } from '../apply/engine.js';
 import { applySetId, APPLYSET_PART_OF, entryKey, inventoryOf, parentSecretName, type InventoryEntry, type ReleaseRecord } from '../release/record.js';
 import { sortGroups } from '../render/order.js';
-import type { GroupSpec, RenderedObject } from '../render/types.js';
+import type { GroupSpec, PlannedObject, UninstallHook } from '../render/types.js';
 import { refOf } from '../kube/types.js';
 import type { ActionContext, WaitOptions } from './context.js';
 
@@ -11,10 +11,11 @@ export interface DeployRequest {
   namespace: string;
   chart: { name: string; version: string; appVersion: string };
   userValues: Record<string, unknown>;
-  objects: RenderedObject[];
+  values?: Record<string, unknown>;
+  objects: PlannedObject[];
   groups: GroupSpec[];
   exports: Record<string, string>;
-  uninstallHooks?: RenderedObject[];
+  uninstallHooks?: UninstallHook[];
   purge?: ReleaseRecord['purge'];
   previous?: ReleaseRecord;
   description: string;
@@ -46,6 +47,7 @@ export async function deploy(ctx: ActionContext, req: DeployRequest): Promise<De
     status: req.pendingStatus,
     chart: req.chart,
     userValues: req.userValues,
+    ...(req.values ? { values: req.values } : {}),
     manifest: req.objects.map((o) => o.object),
     inventory,
     groups: req.groups,
@@ -112,11 +114,12 @@ export async function prune(ctx: ActionContext, before: InventoryEntry[], after:
   return { pruned, kept };
 }
 
-export function objectsFromRecord(record: ReleaseRecord): RenderedObject[] {
+/** A recorded revision's objects with the groups its inventory gave them (the engine refuses any it cannot place). */
+export function objectsFromRecord(record: ReleaseRecord): PlannedObject[] {
   const byKey = new Map(record.inventory.map((e) => [entryKey(e), e]));
   return record.manifest.map((object) => {
     const e = byKey.get(entryKey({ ...refOf(object) }));
-    return { object, group: e?.group ?? 'default', source: `${record.chart.name} revision ${record.revision}`, keepOnUninstall: e?.keepOnUninstall, replaceOnChange: e?.replaceOnChange };
+    return { object, group: e?.group ?? '(not in the inventory)', source: `${record.chart.name} revision ${record.revision}`, keepOnUninstall: e?.keepOnUninstall, replaceOnChange: e?.replaceOnChange };
   });
 }
 

@@ -1,6 +1,11 @@
 import { UserError } from '../core/errors.js';
 import type { ChartDefinition } from '../render/types.js';
-import { renderRelease } from '../render/pipeline.js';
+import { assertNamespaceName, assertReleaseName } from '../render/release.js';
+import { renderWithValues, userValuesOf, type RenderedRelease } from '../render/pipeline.js';
+import type { ReleaseRecord } from '../release/record.js';
+import { defaultsOf } from '../schema/dsl.js';
+import type { KeyPath } from '../schema/validate.js';
+import { coalesceTablesOf, coalesceValues } from '../values/coalesce.js';
 import type { ValueOptions } from '../values/options.js';
 import { ensureNamespace, releaseLookup, type ActionContext, type WaitOptions } from './context.js';
 import { deploy, type DeployResult } from './deploy.js';
@@ -19,6 +24,13 @@ export interface InstallRequest {
   dryRun: boolean;
   rollbackOnFailure: boolean;
   wait: WaitOptions;
+  /**
+   * How an upgrade treats the last release's values (Helm's pkg/action/upgrade.go reuseValues):
+   * 'reset' ignores them; 'reuse' lays the new values over them and renders on the last release's
+   * values instead of the chart's defaults; 'reset-then-reuse' lays them over the chart's defaults;
+   * by default they are reused only when no -f/--set is given.
+   */
+  values?: 'reset' | 'reuse' | 'reset-then-reuse';
 }
 
 /**
@@ -39,26 +51,19 @@ export async function installOrUpgrade(ctx: ActionContext, req: InstallRequest, 
   if (current && current.chart.name !== req.chart.info.name && current.status !== 'uninstalled') {
     throw new UserError(`release "${req.name}" in namespace "${req.namespace}" is a ${current.chart.name} release, not ${req.chart.info.name}. Choose another release name.`);
   }
-  const rendered = renderRelease({
-    chart: req.chart,
-    release: req.name,
-    namespace: req.namespace,
-    valueOptions: req.valueOptions,
-    readFile: req.readFile,
-    manifestsDir: req.manifestsDir,
-    releases: await releaseLookup(ctx, req.namespace),
-  });
+  const isUpgrade = !!current && current.status !== 'uninstalled';
+  const rendered = await renderForDeploy(ctx, req, isUpgrade ? current : undefined);
   for (const w of rendered.warnings) ctx.progress.emit({ type: 'info', message: `warning: ${w}` });
   if (req.createNamespace) await ensureNamespace(ctx, req.namespace, true, req.dryRun);
-  const isUpgrade = !!current && current.status !== 'uninstalled';
   try {
     return await deploy(ctx, {
       name: req.name,
       namespace: req.namespace,
       chart: { name: req.chart.info.name, version: req.chart.info.version, appVersion: req.chart.info.appVersion },
       userValues: rendered.userValues,
+      values: rendered.values,
       objects: rendered.objects,
-      groups: rendered.result.groups,
+      groups: rendered.groups,
       exports: rendered.result.exports,
       uninstallHooks: rendered.result.uninstallHooks,
       purge: rendered.result.purge,
@@ -81,4 +86,52 @@ export async function installOrUpgrade(ctx: ActionContext, req: InstallRequest, 
     }
     throw err;
   }
+}
+
+/** Renders what install or upgrade applies, with the values Helm would use for it. */
+async function renderForDeploy(ctx: ActionContext, req: InstallRequest, previous: ReleaseRecord | undefined): Promise<RenderedRelease> {
+  assertReleaseName(req.name);
+  assertNamespaceName(req.namespace);
+  const given = userValuesOf(req);
+  const render = { chart: req.chart, release: req.name, namespace: req.namespace, manifestsDir: req.manifestsDir, releases: await releaseLookup(ctx, req.namespace) };
+  if (!previous || req.values === 'reset') return renderWithValues(render, given.values, given.sourceOf);
+  const old = previous.userValues;
+  const fromOld = (path: KeyPath) => given.sourceOf(path) ?? (lookup(old, path) !== undefined ? `the values of revision ${previous.revision}` : undefined);
+  if (req.values === 'reuse') {
+    // Helm renders on the last release's computed values rather than the new chart's defaults.
+    const base = previous.values ?? coalesceValues(defaultsOf(req.chart.values) as Record<string, unknown>, old).values;
+    return renderWithValues(render, coalesceTablesOf(given.values, old), fromOld, base);
+  }
+  if (req.values === 'reset-then-reuse') return renderWithValues(render, coalesceTablesOf(given.values, old), fromOld);
+  const none = Object.keys(given.values).length === 0;
+  return none ? renderWithValues(render, old, fromOld) : renderWithValues(render, given.values, given.sourceOf);
+}
+
+function lookup(tree: unknown, path: KeyPath): unknown {
+  let cur: unknown = tree;
+  for (const key of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string | number, unknown>)[key];
+  }
+  return cur;
+}
+
+/** What `install -o json|yaml` and `upgrade -o json|yaml` print: the release, never values or secrets. */
+export function releaseSummary(result: DeployResult, dryRun: boolean) {
+  const r = result.record;
+  return {
+    name: r.name,
+    namespace: r.namespace,
+    revision: r.revision,
+    status: dryRun ? 'dry-run' : r.status,
+    chart: r.chart,
+    description: r.description,
+    firstDeployed: r.firstDeployed,
+    lastDeployed: r.lastDeployed,
+    groups: r.groups.map((g) => g.name),
+    objects: r.inventory.map((e) => ({ apiVersion: e.apiVersion, kind: e.kind, ...(e.namespace ? { namespace: e.namespace } : {}), name: e.name, group: e.group })),
+    pruned: result.pruned,
+    kept: result.kept,
+    exports: r.exports,
+  };
 }

@@ -19,6 +19,8 @@ export interface ReleaseStatusReport {
   description: string;
   lastDeployed: string;
   exports: Record<string, string>;
+  /** The last revision deployed and every object ready now; `status` exits 3 otherwise. */
+  ready: boolean;
   objects: ObjectStatus[];
   history?: { revision: number; status: string; chart: string; description: string; updated: string }[];
 }
@@ -49,6 +51,7 @@ export async function status(ctx: ActionContext, name: string, namespace: string
     description: record.description,
     lastDeployed: record.lastDeployed,
     exports: record.exports,
+    ready: record.status === 'deployed' && objects.every((o) => o.readiness.state === 'ready'),
     objects,
   };
   if (withHistory) report.history = (await ctx.store.history(name, namespace)).map(historyRow);

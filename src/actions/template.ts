@@ -2,13 +2,13 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assertNamespaceName, assertReleaseName } from '../render/release.js';
 import { renderWithValues, type RenderRequest, type RenderedRelease } from '../render/render-core.js';
-import { canonicalObject, toYaml, toYamlStream } from '../render/yaml-output.js';
+import { canonicalObject, toYaml, toYamlStreamParts } from '../render/yaml-output.js';
 
 const OUTPUT_FILE = /^\d{3}-[a-z0-9.-]+\.yaml$/;
 
 export interface TemplateResult {
-  /** The multi-document stream, when no output directory was given. */
-  yaml?: string;
+  /** The multi-document stream, when no output directory was given, as pieces to write in order. */
+  yaml?: (string | Uint8Array)[];
   files?: string[];
   warnings: string[];
 }
@@ -17,7 +17,7 @@ export interface TemplateResult {
 export async function template(req: RenderRequest, outputDir?: string): Promise<TemplateResult> {
   const rendered = await render(req);
   if (!outputDir) {
-    return { yaml: toYamlStream(rendered.objects.map(({ object, source }) => ({ object, source }))), warnings: rendered.warnings };
+    return { yaml: toYamlStreamParts(rendered.objects.map(({ object, source }) => ({ object, source }))), warnings: rendered.warnings };
   }
   mkdirSync(outputDir, { recursive: true });
   // Files of an earlier render that left the output would otherwise linger in a GitOps repository.
@@ -32,7 +32,8 @@ export async function template(req: RenderRequest, outputDir?: string): Promise<
 }
 
 /** Without -f or --set there is nothing to parse, so the values-file code is not even loaded. */
-async function render(req: RenderRequest): Promise<RenderedRelease> {
+async function render(request: RenderRequest): Promise<RenderedRelease> {
+  const req = { ...request, printOnly: true };
   if (Object.values(req.valueOptions).some((list) => list.length)) {
     return (await import('../render/pipeline.js')).renderRelease(req);
   }

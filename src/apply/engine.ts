@@ -1,8 +1,8 @@
 import { UserError } from '../core/errors.js';
 import { describeObject, type K8sObject } from '../core/object.js';
 import { KubeApiError, refOf, type KubeClient } from '../kube/types.js';
-import { sortGroups } from '../render/order.js';
-import type { Gate, GroupSpec, RenderedObject } from '../render/types.js';
+import { assertPlan, sortGroups } from '../render/order.js';
+import type { Gate, GroupSpec, PlannedObject } from '../render/types.js';
 import { evaluateReadinessAsync, type Readiness } from '../wait/index.js';
 import type { ProgressSink } from './progress.js';
 import { restartIfStartedBeforeCrd } from './restart-gate.js';
@@ -91,16 +91,18 @@ export class ApplyEngine {
     return this.start + this.opts.timeoutMs;
   }
 
-  async run(objects: RenderedObject[], groups: GroupSpec[]): Promise<void> {
+  async run(objects: PlannedObject[], groups: GroupSpec[]): Promise<void> {
+    assertPlan(objects, groups);
     const ordered = sortGroups(groups);
-    const byGroup = new Map<string, RenderedObject[]>();
+    const byName = new Map(ordered.map((g) => [g.name, g]));
+    const byGroup = new Map<string, PlannedObject[]>();
     for (const o of objects) byGroup.set(o.group, [...(byGroup.get(o.group) ?? []), o]);
     const running = new Map<string, Promise<void>>();
     const runGroup = (g: GroupSpec): Promise<void> => {
       let p = running.get(g.name);
       if (!p) {
         p = (async () => {
-          await Promise.all(g.dependsOn.map((d) => ordered.find((x) => x.name === d)).filter((x): x is GroupSpec => !!x).map(runGroup));
+          await Promise.all(g.dependsOn.map((d) => runGroup(byName.get(d)!)));
           await this.runGroup(g, byGroup.get(g.name) ?? []);
         })();
         running.set(g.name, p);
@@ -116,7 +118,7 @@ export class ApplyEngine {
     return [...this.done];
   }
 
-  private async runGroup(group: GroupSpec, objects: RenderedObject[]): Promise<void> {
+  private async runGroup(group: GroupSpec, objects: PlannedObject[]): Promise<void> {
     const { progress } = this.opts;
     const started = Date.now();
     progress.emit({ type: 'group-start', group: group.name, description: group.description });
@@ -159,13 +161,13 @@ export class ApplyEngine {
     }
   }
 
-  private async applyAll(group: GroupSpec, objects: RenderedObject[]): Promise<K8sObject[]> {
+  private async applyAll(group: GroupSpec, objects: PlannedObject[]): Promise<K8sObject[]> {
     const out: K8sObject[] = [];
     for (const r of objects) out.push(await this.applyOne(group, r));
     return out;
   }
 
-  private async applyOne(group: GroupSpec, r: RenderedObject): Promise<K8sObject> {
+  private async applyOne(group: GroupSpec, r: PlannedObject): Promise<K8sObject> {
     const { kube, progress } = this.opts;
     const desired = withMemberLabels(r.object, this.opts.memberLabels);
     const name = describeObject(desired);

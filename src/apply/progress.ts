@@ -18,10 +18,21 @@ export interface ProgressSink {
 
 export const silentProgress: ProgressSink = { emit() {}, close() {} };
 
-/** One line per event that matters, for CI logs and pipes (no TTY). */
+/**
+ * One line per event that matters, for CI logs and pipes (no TTY). With `debug`, every event,
+ * repeated waits included, each prefixed with the seconds since the start.
+ */
 export class PlainProgress implements ProgressSink {
   private lastWaiting = new Map<string, string>();
-  constructor(private readonly write: (line: string) => void = (l) => process.stderr.write(`${l}\n`)) {}
+  private readonly started = Date.now();
+  constructor(
+    private readonly out: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
+    private readonly debug = false,
+  ) {}
+
+  private write(line: string): void {
+    this.out(this.debug ? `[${((Date.now() - this.started) / 1000).toFixed(1).padStart(6)}s] ${line}` : line);
+  }
 
   emit(e: ProgressEvent): void {
     switch (e.type) {
@@ -36,7 +47,7 @@ export class PlainProgress implements ProgressSink {
         break;
       case 'waiting':
         // Only when the reason changes, so a long wait is a few lines, not hundreds.
-        if (this.lastWaiting.get(e.object) !== e.message) this.write(`    ${e.object}: ${e.message}`);
+        if (this.debug || this.lastWaiting.get(e.object) !== e.message) this.write(`    ${e.object}: ${e.message}`);
         this.lastWaiting.set(e.object, e.message);
         break;
       case 'ready':

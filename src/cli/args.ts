@@ -119,7 +119,10 @@ export function helpText(spec: CommandSpec): string {
     lines.push('', 'Flags:');
     for (const f of spec.flags) {
       const names = `${f.short ? `-${f.short}, ` : '    '}--${f.name}${f.type === 'bool' ? '' : ` ${f.valueName ?? 'VALUE'}`}`;
-      lines.push(`  ${names.padEnd(32)}${f.description}${f.type === 'list' ? ' (repeatable)' : ''}`);
+      // As pflag prints them: strings quoted, durations, numbers and booleans bare.
+      const bare = typeof f.default === 'boolean' || f.valueName === 'DURATION' || f.valueName === 'N';
+      const shown = f.default === undefined || f.default === false ? '' : ` (default ${bare ? f.default : JSON.stringify(f.default)})`;
+      lines.push(`  ${names.padEnd(32)}${f.description}${f.type === 'list' ? ' (repeatable)' : ''}${shown}`);
     }
   }
   lines.push(`      --help${' '.repeat(22)}Show this help`);

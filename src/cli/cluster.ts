@@ -10,7 +10,7 @@ export const clusterFlags: FlagSpec[] = [
 ];
 
 export const waitFlags: FlagSpec[] = [
-  { name: 'wait', type: 'bool', default: true, description: 'Wait until every object is ready (default true; --wait=false or --no-wait to skip)' },
+  { name: 'wait', type: 'bool', default: true, description: 'Wait until every object is ready (--wait=false or --no-wait to skip)' },
   { name: 'timeout', type: 'string', valueName: 'DURATION', default: '15m', description: 'How long to wait in total, e.g. 900s, 15m, 1h' },
 ];
 
@@ -39,7 +39,13 @@ export function waitOptionsFrom(args: ParsedArgs, signal?: AbortSignal): WaitOpt
   };
 }
 
+/** Set by the global --debug flag (or INFERCTL_DEBUG=1): every progress event, and stacks of unexpected errors. */
+export function debugEnabled(): boolean {
+  return !!process.env.INFERCTL_DEBUG;
+}
+
 export function progressSink(): ProgressSink {
+  if (debugEnabled()) return new PlainProgress(undefined, true);
   return process.stderr.isTTY && !process.env.CI ? new TreeProgress() : new PlainProgress();
 }
 
@@ -64,6 +70,6 @@ export function outputFormat(args: ParsedArgs): 'table' | 'json' | 'yaml' {
   return o;
 }
 
-export const outputFlag: FlagSpec = { name: 'output', short: 'o', type: 'string', valueName: 'FORMAT', description: 'Output format: table, json or yaml' };
+export const outputFlag: FlagSpec = { name: 'output', short: 'o', type: 'string', valueName: 'FORMAT', default: 'table', description: 'Output format: table, json or yaml' };
 
 export { flagBool };

@@ -10,7 +10,7 @@ export const valueFlags: FlagSpec[] = [
   { name: 'set-literal', type: 'list', valueName: 'K=V', description: 'Set a literal string value (no parsing)' },
 ];
 
-export const namespaceFlag: FlagSpec = { name: 'namespace', short: 'n', type: 'string', valueName: 'NS', description: 'Namespace of the release (default "default")' };
+export const namespaceFlag: FlagSpec = { name: 'namespace', short: 'n', type: 'string', valueName: 'NS', default: 'default', description: 'Namespace of the release' };
 
 export function valueOptionsFrom(args: ParsedArgs): ValueOptions {
   return {

@@ -13,15 +13,16 @@ const COMMANDS: { path: string[]; summary: string; load: () => Promise<CommandSp
   { path: ['upgrade'], summary: 'Upgrade a release; prune what left; keep secrets', load: async () => (await import('./commands/install.js')).upgradeCommand },
   { path: ['uninstall'], summary: 'Remove a release, keeping data unless --purge', load: async () => (await import('./commands/uninstall.js')).uninstallCommand },
   { path: ['status'], summary: 'Show a release and the readiness of its objects', load: async () => (await import('./commands/status.js')).statusCommand },
+  { path: ['history'], summary: 'Show the recorded revisions of a release', load: async () => (await import('./commands/history.js')).historyCommand },
+  { path: ['get', 'values'], summary: 'Print the values of a release (--all: every value the render used)', load: async () => (await import('./commands/get.js')).getValuesCommand },
+  { path: ['get', 'manifest'], summary: 'Print the objects a release applied', load: async () => (await import('./commands/get.js')).getManifestCommand },
   { path: ['list'], summary: 'List releases', load: async () => (await import('./commands/status.js')).listCommand },
   { path: ['diff'], summary: 'Show what an upgrade would change (server-side dry run)', load: async () => (await import('./commands/diff.js')).diffCommand },
   { path: ['fetch-manifests'], summary: 'Download and verify the upstream manifests of inference-operators', load: async () => (await import('./commands/fetch-manifests.js')).fetchManifestsCommand },
   { path: ['rollback'], summary: 'Re-apply a recorded revision', load: async () => (await import('./commands/rollback.js')).rollbackCommand },
 ];
 
-export function registerCommand(path: string[], summary: string, load: () => Promise<CommandSpec>): void {
-  COMMANDS.push({ path, summary, load });
-}
+const GLOBAL_FLAGS = '  --debug         Show every progress event and, on an unexpected error, its full detail and stack';
 
 function topHelp(): string {
   const lines = [
@@ -32,12 +33,35 @@ function topHelp(): string {
     'Commands:',
     ...COMMANDS.map((c) => `  ${c.path.join(' ').padEnd(16)}${c.summary}`),
     '',
+    'Global flags:',
+    GLOBAL_FLAGS,
+    '',
     'Run "inferctl COMMAND --help" for the flags of a command.',
   ];
   return lines.join('\n') + '\n';
 }
 
+/** `inferctl show`, `inferctl get`: a command that only groups others lists them. */
+function groupHelp(group: string): string {
+  const members = COMMANDS.filter((c) => c.path[0] === group && c.path.length > 1);
+  const lines = [
+    `Usage:\n  inferctl ${group} COMMAND [args] [flags]`,
+    '',
+    'Commands:',
+    ...members.map((c) => `  ${c.path.slice(1).join(' ').padEnd(14)}${c.summary}`),
+    '',
+    `Run "inferctl ${group} COMMAND --help" for the flags of a command.`,
+  ];
+  return lines.join('\n') + '\n';
+}
+
 export async function main(argv: string[]): Promise<number> {
+  // --debug is global, as in Helm: accepted anywhere before a "--".
+  const end = argv.includes('--') ? argv.indexOf('--') : argv.length;
+  if (argv.slice(0, end).includes('--debug')) {
+    process.env.INFERCTL_DEBUG = '1';
+    argv = argv.filter((a, i) => i >= end || a !== '--debug');
+  }
   try {
     if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
       process.stdout.write(topHelp());
@@ -48,6 +72,11 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     const entry = COMMANDS.filter((c) => c.path.every((p, i) => argv[i] === p)).sort((a, b) => b.path.length - a.path.length)[0];
+    const isGroup = COMMANDS.some((c) => c.path.length > 1 && c.path[0] === argv[0]);
+    if (!entry && isGroup && (argv.length === 1 || argv[1] === '--help' || argv[1] === '-h')) {
+      process.stdout.write(groupHelp(argv[0]));
+      return 0;
+    }
     if (!entry) {
       const group = COMMANDS.filter((c) => c.path[0] === argv[0]);
       const hint = group.length ? ` Did you mean: ${group.map((c) => `inferctl ${c.path.join(' ')}`).join(', ')}?` : '';
@@ -62,13 +91,30 @@ export async function main(argv: string[]): Promise<number> {
     }
     return await spec.run(parseArgs(spec, rest));
   } catch (err) {
+    const debug = !!process.env.INFERCTL_DEBUG;
     if (isUserError(err)) {
       process.stderr.write(`Error: ${err.message}\n`);
+      if (debug) process.stderr.write(details(err));
       return err.exitCode;
     }
     const message = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`Error: unexpected failure: ${message}\nThis is a bug in inferctl; set INFERCTL_DEBUG=1 for details and please report it.\n`);
-    if (process.env.INFERCTL_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+    process.stderr.write(`Error: unexpected failure: ${message}\nThis is a bug in inferctl; ${debug ? 'the details follow' : 'run again with --debug for details'}, and please report it.\n`);
+    if (debug) process.stderr.write(details(err));
     return 70;
   }
+}
+
+/** The full detail of an error for --debug: its stack, the API server's Status, and its causes. */
+function details(err: unknown): string {
+  const out: string[] = [];
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (!(e instanceof Error)) {
+      out.push(String(e));
+      break;
+    }
+    out.push(`${depth ? 'caused by: ' : ''}${e.stack ?? e.message}`);
+    const status = (e as { status?: unknown }).status;
+    if (status) out.push(`API server status: ${JSON.stringify(status)}`);
+  }
+  return out.join('\n') + '\n';
 }

@@ -59,7 +59,6 @@ function wrapError(err: unknown, what: string): never {
 /** KubeClient over @kubernetes/client-node's generic object API. */
 export class ClientNodeKube implements KubeClient {
   private objects: KubernetesObjectApi;
-  private served = new Map<string, Set<string>>();
 
   constructor(private readonly kc: KubeConfig) {
     this.objects = KubernetesObjectApi.makeApiClient(kc);
@@ -72,7 +71,6 @@ export class ClientNodeKube implements KubeClient {
   refreshDiscovery(): void {
     // The generic client caches resource lists per apiVersion; a new one sees new CRDs.
     this.objects = KubernetesObjectApi.makeApiClient(this.kc);
-    this.served.clear();
   }
 
   async apply(obj: K8sObject, opts: ApplyOptions): Promise<K8sObject> {
@@ -81,24 +79,6 @@ export class ClientNodeKube implements KubeClient {
       return toWire(res, obj.apiVersion, obj.kind);
     } catch (err) {
       wrapError(err, `apply ${obj.kind} ${obj.metadata.name}`);
-    }
-  }
-
-  async create(obj: K8sObject, opts: { dryRun?: boolean; fieldManager?: string } = {}): Promise<K8sObject> {
-    try {
-      const res = await this.objects.create(obj as KubernetesObject, undefined, opts.dryRun ? 'All' : undefined, opts.fieldManager);
-      return toWire(res, obj.apiVersion, obj.kind);
-    } catch (err) {
-      wrapError(err, `create ${obj.kind} ${obj.metadata.name}`);
-    }
-  }
-
-  async replace(obj: K8sObject, opts: { fieldManager?: string } = {}): Promise<K8sObject> {
-    try {
-      const res = await this.objects.replace(obj as KubernetesObject, undefined, undefined, opts.fieldManager);
-      return toWire(res, obj.apiVersion, obj.kind);
-    } catch (err) {
-      wrapError(err, `update ${obj.kind} ${obj.metadata.name}`);
     }
   }
 
@@ -130,34 +110,5 @@ export class ClientNodeKube implements KubeClient {
       if ((err as { code?: number }).code === 404) return false;
       wrapError(err, `delete ${ref.kind} ${ref.name}`);
     }
-  }
-
-  async isServed(apiVersion: string, kind: string): Promise<boolean> {
-    let kinds = this.served.get(apiVersion);
-    if (!kinds) {
-      kinds = new Set();
-      try {
-        const path = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
-        const list = await this.rawGet(path);
-        for (const r of (list?.resources as { kind: string; name: string }[] | undefined) ?? []) if (!r.name.includes('/')) kinds.add(r.kind);
-      } catch (err) {
-        if (!(err instanceof KubeApiError) || err.code !== 404) throw err;
-      }
-      this.served.set(apiVersion, kinds);
-    }
-    return kinds.has(kind);
-  }
-
-  private async rawGet(path: string): Promise<Record<string, unknown> | undefined> {
-    const cluster = this.kc.getCurrentCluster();
-    if (!cluster) throw new UserError('no current cluster in kubeconfig');
-    const opts: Record<string, unknown> = { headers: {} };
-    await this.kc.applyToFetchOptions(opts as never);
-    const res = await (opts.agent
-      ? (await import('node-fetch')).default(`${cluster.server}${path}`, opts as never)
-      : fetch(`${cluster.server}${path}`, { headers: opts.headers as Record<string, string> }));
-    if (res.status === 404) throw new KubeApiError(`discovery ${path}: not found`, 404, 'NotFound');
-    if (!res.ok) throw new KubeApiError(`discovery ${path}: HTTP ${res.status}`, res.status, '');
-    return (await res.json()) as Record<string, unknown>;
   }
 }

@@ -24,6 +24,8 @@ export interface ReleaseRecord {
   status: ReleaseStatus;
   chart: { name: string; version: string; appVersion: string };
   userValues: Record<string, unknown>;
+  /** The values the render used (chart defaults with the user's on top); absent in records before 0.2. */
+  values?: Record<string, unknown>;
   /** The rendered objects in apply order; rollback re-applies exactly these. */
   manifest: K8sObject[];
   inventory: InventoryEntry[];

@@ -1,6 +1,7 @@
 import { compareStrings } from '../core/object.js';
 import type { K8sObject } from '../core/object.js';
 import type { KubeClient } from '../kube/types.js';
+import type { ReleaseExports } from '../render/types.js';
 import {
   decodeRecord,
   encodeRecord,
@@ -15,6 +16,8 @@ import {
 /** A Secret's data may total 1 MiB; records of the operators layer (CRDs) can exceed one. */
 const CHUNK = 700 * 1024;
 const FIELD_MANAGER = 'inferctl';
+/** Data key of the current Secret with `{chart, exports}` as plain JSON. */
+const EXPORTS_KEY = 'exports';
 
 /** Release records in Secrets of the release namespace (Helm's storage driver, over KubeClient). */
 export class ReleaseStore {
@@ -38,6 +41,27 @@ export class ReleaseStore {
     const secrets = await this.kube.list({ apiVersion: 'v1', kind: 'Secret', namespace, labelSelector: `${OWNER_LABEL}=${OWNER},name=${name},inferctl.io/record=revision` });
     const records = await Promise.all(secrets.map((s) => this.read(s)));
     return records.sort((a, b) => a.revision - b.revision);
+  }
+
+  /**
+   * What every current release publishes (chart, status, exports), in a namespace or in all of them,
+   * without decoding the records: the current Secret carries its exports uncompressed. Records
+   * written before that are decoded.
+   */
+  async exports(namespace?: string): Promise<ReleaseExports[]> {
+    const secrets = await this.kube.list({ apiVersion: 'v1', kind: 'Secret', namespace, labelSelector: `${OWNER_LABEL}=${OWNER},inferctl.io/record=current` });
+    return Promise.all(
+      secrets.map(async (secret): Promise<ReleaseExports> => {
+        const published = (secret.data as Record<string, string> | undefined)?.[EXPORTS_KEY];
+        if (published) {
+          const { chart, exports } = JSON.parse(Buffer.from(published, 'base64').toString('utf8')) as { chart: string; exports: Record<string, string> };
+          const labels = secret.metadata.labels ?? {};
+          return { release: labels.name, namespace: secret.metadata.namespace!, chart, status: labels.status, exports };
+        }
+        const r = await this.read(secret);
+        return { release: r.name, namespace: r.namespace, chart: r.chart.name, status: r.status, exports: r.exports };
+      }),
+    );
   }
 
   /** Current records of every release in a namespace, or in all namespaces. */
@@ -66,8 +90,8 @@ export class ReleaseStore {
   private async write(record: ReleaseRecord, name: string, parent: boolean): Promise<void> {
     const secret = recordSecret(record, name, parent, this.tooling);
     const encoded = encodeRecord(record);
-    if (encoded.length > CHUNK) {
-      const parts = Math.ceil(encoded.length / CHUNK);
+    const parts = Math.ceil(encoded.length / CHUNK);
+    if (parts > 1) {
       for (let i = 0; i < parts; i++) {
         const part: K8sObject = {
           apiVersion: 'v1',
@@ -78,10 +102,11 @@ export class ReleaseStore {
         };
         await this.kube.apply(part, { fieldManager: FIELD_MANAGER, force: true });
       }
-      secret.data = { parts: Buffer.from(String(parts)).toString('base64') };
-    } else {
-      secret.data = { release: Buffer.from(encoded).toString('base64') };
     }
+    const data: Record<string, string> = parts > 1 ? { parts: Buffer.from(String(parts)).toString('base64') } : { release: Buffer.from(encoded).toString('base64') };
+    // Other releases read these on every render; the operators record alone is ~900 KB of CRDs.
+    if (parent) data[EXPORTS_KEY] = Buffer.from(JSON.stringify({ chart: record.chart.name, exports: record.exports })).toString('base64');
+    secret.data = data;
     await this.kube.apply(secret, { fieldManager: FIELD_MANAGER, force: true });
   }
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { mergeValueOptions, type ValueOptions } from '../values/options.js';
+import { mergeValueOptions, type MergedValues, type ValueOptions } from '../values/options.js';
 import { assertNamespaceName, assertReleaseName } from './release.js';
 import { renderWithValues, type RenderRequest, type RenderedRelease } from './render-core.js';
 
@@ -13,6 +13,11 @@ function defaultReadFile(path: string): string {
   return readFileSync(path === '-' ? 0 : path, 'utf8');
 }
 
+/** The user's values from -f and --set*, with where each key came from. */
+export function userValuesOf(req: Pick<RenderRequest, 'valueOptions' | 'readFile'>): MergedValues {
+  return mergeValueOptions(req.valueOptions, { readFile: req.readFile ?? defaultReadFile });
+}
+
 /**
  * values -> validated values -> rendered objects in apply order. Pure: never talks to a cluster, and
  * the same input always gives the same output. Install and upgrade reuse it unchanged.
@@ -20,7 +25,7 @@ function defaultReadFile(path: string): string {
 export function renderRelease(req: RenderRequest): RenderedRelease {
   assertReleaseName(req.release);
   assertNamespaceName(req.namespace);
-  const merged = mergeValueOptions(req.valueOptions, { readFile: req.readFile ?? defaultReadFile });
+  const merged = userValuesOf(req);
   return renderWithValues(req, merged.values, merged.sourceOf);
 }
 

@@ -6,7 +6,8 @@ import { assertValid, type KeyPath } from '../schema/validate.js';
 import { coalesceValues } from '../values/coalesce.js';
 import type { ValueOptions } from '../values/options.js';
 import { groupDepths, sortObjects } from './order.js';
-import type { ChartDefinition, ReleaseLookup, RenderResult, RenderedObject } from './types.js';
+import { planRender } from './plan.js';
+import type { ChartDefinition, GroupSpec, PlannedObject, ReleaseLookup, RenderResult } from './types.js';
 
 export const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
 
@@ -18,6 +19,8 @@ export interface RenderRequest {
   readFile?: (path: string) => string;
   manifestsDir?: string;
   releases?: ReleaseLookup;
+  /** `template`: the objects are only printed (see RenderContext.printOnly). */
+  printOnly?: boolean;
 }
 
 export interface RenderedRelease {
@@ -26,8 +29,10 @@ export interface RenderedRelease {
   /** Chart defaults with user values coalesced on top, validated. */
   values: Record<string, unknown>;
   result: RenderResult;
+  /** The groups that have objects, dependencies by name: what the engine runs and the record keeps. */
+  groups: GroupSpec[];
   /** Objects in apply order, annotated with their sync wave. */
-  objects: RenderedObject[];
+  objects: PlannedObject[];
   warnings: string[];
 }
 
@@ -35,9 +40,11 @@ export function renderWithValues(
   req: Omit<RenderRequest, 'valueOptions'>,
   userValues: Record<string, unknown>,
   sourceOf: (path: KeyPath) => string | undefined = () => undefined,
+  /** What user values are laid over instead of the chart's defaults (`upgrade --reuse-values`: the last release's values). */
+  base?: Record<string, unknown>,
 ): RenderedRelease {
   const { chart } = req;
-  const defaults = defaultsOf(chart.values) as Record<string, unknown>;
+  const defaults = base ?? (defaultsOf(chart.values) as Record<string, unknown>);
   const coalesced = coalesceValues(defaults, userValues);
   const values = fillDefaults(chart.values, coalesced.values) as Record<string, unknown>;
   assertValid(chart.values, values, chart.info.name, sourceOf);
@@ -50,22 +57,24 @@ export function renderWithValues(
     isUserSet: (path) => lookup(userValues, path) !== undefined,
     manifestsDir: req.manifestsDir,
     releases: req.releases,
+    printOnly: req.printOnly,
   });
   checkUniqueObjects(result.objects);
   result.provided.push({ kind: 'Namespace', name: req.namespace, by: 'the release namespace (created by the user or install --create-namespace)' });
-  const depths = groupDepths(result.groups);
-  const objects = sortObjects(result.objects, result.groups).map((r) => withWave(r, depths.get(r.group) ?? 0));
-  return { userValues, values, result, objects, warnings: coalesced.warnings };
+  const plan = planRender(chart.info.name, result.objects, result.groups);
+  const depths = groupDepths(plan.groups);
+  const objects = sortObjects(plan.objects, plan.groups).map((r) => withWave(r, depths.get(r.group) ?? 0));
+  return { userValues, values, result, groups: plan.groups, objects, warnings: coalesced.warnings };
 }
 
 /** Argo CD applies waves in order and waits for health between them: the same order inferctl uses. */
-function withWave(r: RenderedObject, wave: number): RenderedObject {
+function withWave(r: PlannedObject, wave: number): PlannedObject {
   const annotations = { ...(r.object.metadata.annotations ?? {}), [SYNC_WAVE]: String(wave) };
   const object: K8sObject = { ...r.object, metadata: { ...r.object.metadata, annotations } };
   return { ...r, object };
 }
 
-function checkUniqueObjects(objects: RenderedObject[]): void {
+function checkUniqueObjects(objects: RenderResult['objects']): void {
   const seen = new Map<string, string>();
   for (const { object, source } of objects) {
     const key = `${object.apiVersion.split('/')[0]}/${object.kind}/${object.metadata.namespace ?? ''}/${object.metadata.name}`;

@@ -1,10 +1,13 @@
 import type { K8sObject } from '../core/object.js';
 import type { ObjectNode } from '../schema/dsl.js';
+import type { AnyGroup, DeclaredGroup } from './groups.js';
 import type { KeyPath } from '../schema/validate.js';
 
 /**
- * An ordering group (kapp "change group"): objects of a group are applied together, and a group
- * starts only when every group it depends on is ready. Declared next to the component that needs it.
+ * An ordering group as planned and recorded (kapp "change group"): objects of a group are applied
+ * together, and a group starts only when every group it depends on is ready. Charts declare groups
+ * as handles (render/groups.ts); this is their resolved, string-named form, which release records
+ * store as data and the engine runs.
  */
 export interface GroupSpec {
   name: string;
@@ -24,15 +27,27 @@ export interface Gate {
   why: string;
 }
 
+/** An object as a component renders it: placed in a group by handle. */
 export interface RenderedObject {
   object: K8sObject;
-  group: string;
+  group: AnyGroup;
   /** Human hint of where the object comes from: "postgresql", "litellm-proxy"... printed as # Source. */
   source: string;
   /** Re-create instead of patch when the object changes (immutable Jobs). */
   replaceOnChange?: boolean;
   /** Keep on uninstall unless --purge (data, shared namespaces). */
   keepOnUninstall?: boolean;
+}
+
+/** An object in a plan or a release record: its group by name. */
+export interface PlannedObject extends Omit<RenderedObject, 'group'> {
+  group: string;
+}
+
+/** A Job `uninstall` applies and waits for before deleting the release (e.g. deregistering models). */
+export interface UninstallHook {
+  object: K8sObject;
+  source: string;
 }
 
 /** Something the render relies on that it does not create: made by an operator, a generator Job, or the user. */
@@ -46,12 +61,13 @@ export interface ProvidedRef {
 
 export interface RenderResult {
   objects: RenderedObject[];
-  groups: GroupSpec[];
+  /** Every group the chart declares, dependencies resolved; render-core drops the empty ones. */
+  groups: DeclaredGroup[];
   provided: ProvidedRef[];
   /** Facts another release may read from this one's record (e.g. the Gateway and LiteLLM Service). */
   exports: Record<string, string>;
   /** Objects (Jobs) `uninstall` applies and waits for before deleting the release, then deletes. */
-  uninstallHooks?: RenderedObject[];
+  uninstallHooks?: UninstallHook[];
   /** What `uninstall --purge` deletes beyond the inventory: data the operators created (PVCs), generated Secrets. */
   purge?: PurgeSelector[];
   /** Upstream workloads rendered unchanged that miss a "restricted" Pod Security rule, with why. */
@@ -66,7 +82,7 @@ export interface PurgeSelector {
   what: string;
 }
 
-/** What another release published in its record; see RenderResult.exports. */
+/** What another release published in its record, as stored (data); read it through that chart's contract (render/contract.ts). */
 export interface ReleaseExports {
   release: string;
   namespace: string;
@@ -75,8 +91,13 @@ export interface ReleaseExports {
   exports: Record<string, string>;
 }
 
-/** Finds another release's record. install/upgrade read the cluster; template has none (undefined). */
-export type ReleaseLookup = (release: string, namespace: string) => ReleaseExports | undefined;
+/** Other releases' records as a render sees them. install/upgrade read the cluster; template has none (undefined). */
+export interface ReleaseLookup {
+  /** The release of that name in that namespace. */
+  find(release: string, namespace: string): ReleaseExports | undefined;
+  /** Every release of a chart, in namespace/name order (cluster-wide layers such as the operators). */
+  ofChart(chart: string): ReleaseExports[];
+}
 
 export interface RenderContext<V> {
   release: string;
@@ -88,6 +109,8 @@ export interface RenderContext<V> {
   isUserSet(path: KeyPath): boolean;
   /** Directory of upstream release manifests (operators chart); undefined uses the bundled default. */
   manifestsDir?: string;
+  /** The render is only printed (`template`): objects may carry stand-ins that print as what they stand for. */
+  printOnly?: boolean;
   /** Other releases' records, when the verb could read the cluster; undefined under `template`. */
   releases?: ReleaseLookup;
 }

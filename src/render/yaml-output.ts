@@ -1,4 +1,4 @@
-import { emitYaml } from './yaml-emit.js';
+import { emitYaml, emitYamlParts } from './yaml-emit.js';
 import type { K8sObject } from '../core/object.js';
 import { isPlainObject } from '../core/object.js';
 
@@ -31,4 +31,9 @@ export function toYamlStream(docs: { object: K8sObject; source?: string }[]): st
   return docs
     .map(({ object, source }) => `---\n${source ? `# Source: ${source}\n` : ''}${toYaml(canonicalObject(object))}`)
     .join('');
+}
+
+/** `toYamlStream` as pieces to write (see emitYamlParts): the same bytes, without copying large bodies. */
+export function toYamlStreamParts(docs: { object: K8sObject; source?: string }[]): (string | Uint8Array)[] {
+  return docs.flatMap(({ object, source }) => [`---\n${source ? `# Source: ${source}\n` : ''}`, ...emitYamlParts(canonicalObject(object))]);
 }

@@ -92,9 +92,14 @@ export function defaultsOf(node: SchemaNode): unknown {
       const value = defaultsOf(child);
       if (value !== undefined) out[key] = value;
     }
-    return node.default !== undefined ? structuredClone(node.default) : out;
+    return node.default !== undefined ? copyOf(node.default) : out;
   }
-  return node.default === undefined ? undefined : structuredClone(node.default);
+  return node.default === undefined ? undefined : copyOf(node.default);
+}
+
+/** A default the caller may change: objects are copied, primitives are already values. */
+function copyOf<T>(value: T): T {
+  return value !== null && typeof value === 'object' ? structuredClone(value) : value;
 }
 
 /**

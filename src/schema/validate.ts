@@ -27,9 +27,33 @@ function describeValue(value: unknown): string {
   return `${typeof value} ${JSON.stringify(value)}`;
 }
 
+/** Compiled patterns, per schema node: values files repeat the same keys hundreds of times (models[]). */
+const patterns = new WeakMap<SchemaNode, RegExp>();
+function patternOf(node: SchemaNode & { pattern?: string }): RegExp {
+  let re = patterns.get(node);
+  if (!re) patterns.set(node, (re = new RegExp(node.pattern!)));
+  return re;
+}
+
+/** A key path built only when an issue needs it. */
+interface PathLink {
+  up?: PathLink;
+  key: string | number;
+}
+function pathOf(base: KeyPath, link: PathLink | undefined): KeyPath {
+  const keys: (string | number)[] = [];
+  for (let l = link; l; l = l.up) keys.push(l.key);
+  return [...base, ...keys.reverse()];
+}
+
 export function validateAgainst(node: SchemaNode, value: unknown, path: KeyPath = []): SchemaIssue[] {
   const issues: SchemaIssue[] = [];
-  const fail = (message: string) => issues.push({ path, message });
+  validateInto(node, value, path, undefined, issues);
+  return issues;
+}
+
+function validateInto(node: SchemaNode, value: unknown, base: KeyPath, at: PathLink | undefined, issues: SchemaIssue[]): void {
+  const fail = (message: string) => issues.push({ path: pathOf(base, at), message });
   switch (node.type) {
     case 'string':
       if (value === null && node.nullable) break;
@@ -37,7 +61,7 @@ export function validateAgainst(node: SchemaNode, value: unknown, path: KeyPath 
         fail(`expected a string, got ${describeValue(value)}` + (typeof value === 'number' || typeof value === 'boolean' ? ' (quote it in YAML, or use --set-string)' : ''));
       } else if (node.enum && !node.enum.includes(value)) {
         fail(`must be one of ${node.enum.map((e) => JSON.stringify(e)).join(', ')}, got ${JSON.stringify(value)}${hint(value, node.enum)}`);
-      } else if (node.pattern && value !== '' && !new RegExp(node.pattern).test(value)) {
+      } else if (node.pattern && value !== '' && !patternOf(node).test(value)) {
         fail(`${JSON.stringify(value)} is not valid: ${node.patternHint ?? `must match ${node.pattern}`}`);
       }
       break;
@@ -65,38 +89,37 @@ export function validateAgainst(node: SchemaNode, value: unknown, path: KeyPath 
         fail(`expected a list, got ${describeValue(value)}`);
         break;
       }
-      value.forEach((item, i) => issues.push(...validateAgainst(node.items, item, [...path, i])));
+      for (let i = 0; i < value.length; i++) validateInto(node.items, value[i], base, { up: at, key: i }, issues);
       break;
     case 'map':
       if (!isPlainObject(value)) {
         fail(`expected a map, got ${describeValue(value)}`);
         break;
       }
-      for (const [key, child] of Object.entries(value)) issues.push(...validateAgainst(node.values, child, [...path, key]));
+      for (const key of Object.keys(value)) validateInto(node.values, value[key], base, { up: at, key }, issues);
       break;
     case 'object': {
       if (!isPlainObject(value)) {
         fail(`expected a map, got ${describeValue(value)}`);
         break;
       }
-      const known = Object.keys(node.properties);
-      for (const [key, child] of Object.entries(value)) {
+      for (const key of Object.keys(value)) {
         const childNode = node.properties[key];
         if (!childNode) {
-          issues.push({ path: [...path, key], message: `is not a known key${hint(key, known)}` });
+          issues.push({ path: pathOf(base, { up: at, key }), message: `is not a known key${hint(key, Object.keys(node.properties))}` });
           continue;
         }
-        issues.push(...validateAgainst(childNode, child, [...path, key]));
+        validateInto(childNode, value[key], base, { up: at, key }, issues);
       }
-      for (const [key, childNode] of Object.entries(node.properties)) {
+      for (const key in node.properties) {
+        const childNode = node.properties[key];
         if (!(key in value) && childNode.default === undefined && childNode.type !== 'object') {
-          issues.push({ path: [...path, key], message: 'is required' });
+          issues.push({ path: pathOf(base, { up: at, key }), message: 'is required' });
         }
       }
       break;
     }
   }
-  return issues;
 }
 
 function hint(word: string, candidates: readonly string[]): string {

@@ -42,6 +42,17 @@ export function coalesceValues(chartDefaults: ValueMap, userValues: ValueMap): C
   return { values, warnings };
 }
 
+/**
+ * Helm's CoalesceTables: `dst` wins, `src` fills what `dst` lacks, maps merge, a null in `dst`
+ * removes the key. `upgrade --reuse-values` uses it to lay new values over the last release's.
+ * Neither input is changed.
+ */
+export function coalesceTablesOf(dst: ValueMap, src: ValueMap): ValueMap {
+  const out = deepClone(dst ?? {});
+  coalesceTables(out, deepClone(src ?? {}), '', []);
+  return out;
+}
+
 /** coalesceTablesFullKey with merge=false: `dst` holds the user's values and wins. */
 function coalesceTables(dst: ValueMap, src: ValueMap, prefix: string, warnings: string[]): void {
   const defaultedKeys = new Set(Object.keys(src).filter((key) => src[key] !== null));
@@ -49,7 +60,7 @@ function coalesceTables(dst: ValueMap, src: ValueMap, prefix: string, warnings: 
     if (dst[key] === null) setKey(src, key, null);
   }
   for (const key of Object.keys(src)) {
-    const path = `${prefix}.${key}`;
+    const path = prefix ? `${prefix}.${key}` : key;
     const fallback = src[key];
     if (!hasKey(dst, key)) {
       setKey(dst, key, fallback);

@@ -10,5 +10,5 @@ export {
   type SetKind,
   type ValuePath,
 } from './strvals.js';
-export { coalesceValues, type Coalesced } from './coalesce.js';
+export { coalesceTablesOf, coalesceValues, type Coalesced } from './coalesce.js';
 export { mergeValueOptions, type MergedValues, type ValueOptions } from './options.js';

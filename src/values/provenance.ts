@@ -34,8 +34,26 @@ export class Provenance {
   /** Records `value` and everything inside it as written by `source`. */
   recordTree(path: ValuePath, value: unknown, source: string): void {
     this.record(path, source, true);
-    if (Array.isArray(value)) value.forEach((item, i) => this.recordTree([...path, i], item, source));
-    else if (isMap(value)) for (const key of Object.keys(value)) this.recordTree([...path, key], value[key], source);
+    let node = this.root;
+    for (const seg of path) node = node.children.get(String(seg))!;
+    this.fill(node, value, source);
+  }
+
+  /** Below a node just recorded (and cleared): one node per entry, all written by `source`. */
+  private fill(node: Node, value: unknown, source: string): void {
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        const child: Node = { source, children: new Map() };
+        node.children.set(String(i), child);
+        this.fill(child, value[i], source);
+      }
+    } else if (isMap(value)) {
+      for (const key of Object.keys(value)) {
+        const child: Node = { source, children: new Map() };
+        node.children.set(key, child);
+        this.fill(child, value[key], source);
+      }
+    }
   }
 
   /** Records a mergeMaps(base, incoming) before it happens, mirroring which keys merge. */

@@ -3,13 +3,14 @@ import type { Alias, Document, LineCounter, Scalar, YAMLError, YAMLMap } from 'y
 
 type YamlModule = typeof import('yaml');
 let yamlModule: YamlModule | undefined;
-/** Loaded on first use, so `template` without values files never pays for the YAML parser. */
+/** Loaded on first use: most values files never need the general parser (see yaml-fast.ts). */
 function yaml(): YamlModule {
   return (yamlModule ??= createRequire(import.meta.url)('yaml') as YamlModule);
 }
 
 import { UserError } from '../core/errors.js';
 import { mergeMaps } from './merge.js';
+import { parseSimpleValuesYaml } from './yaml-fast.js';
 import { describeType, isMap, setKey, type ValueMap } from './util.js';
 import {
   ScalarTagError,
@@ -42,6 +43,11 @@ type Position = { range?: readonly number[] | null } | null | undefined;
  * of scalars, merge keys and key conversion follow go-yaml v2 and sigs.k8s.io/yaml.
  */
 export function parseValuesYaml(text: string, source: string): ValueMap {
+  return parseSimpleValuesYaml(text) ?? parseValuesYamlFully(text, source);
+}
+
+/** The general parser: every YAML feature, and every error message. */
+export function parseValuesYamlFully(text: string, source: string): ValueMap {
   const lineCounter = new (yaml().LineCounter)();
   const docs = yaml().parseAllDocuments(text, {
     version: '1.1',

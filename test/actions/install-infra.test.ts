@@ -8,6 +8,7 @@ import { diff } from '../../src/actions/diff.js';
 import { resolveChart } from '../../src/charts/index.js';
 import { emptyValueOptions } from '../../src/render/pipeline.js';
 import { applySetId, parentSecretName } from '../../src/release/record.js';
+import type { StoreEvent } from '../../src/sim/store.js';
 import { fastWait, jobRun, RecordingProgress, secretValue, startPlatform, type Platform } from '../helpers/platform.js';
 
 /**
@@ -35,17 +36,29 @@ function request(values: string[] = [], extra: Partial<InstallRequest> = {}): In
 
 before(async () => {
   p = await startPlatform();
+  p.sim.store.subscribe(record);
 });
 after(() => p?.stop());
 
 const findObj = (kind: string, name: string, ns = NS) => p.sim.store.objects({ kind, namespace: ns }).find((o) => o.metadata.name === name);
-const createdAt = (kind: string, name: string) => {
-  const o = findObj(kind, name);
-  assert.ok(o, `${kind} ${name} exists`);
-  return Date.parse(String(o.metadata.creationTimestamp)) || 0;
-};
 const firstWrite = (resource: string, name: string) => p.sim.store.requests.find((r) => r.resource === resource && r.name === name && (r.method === 'PATCH' || r.method === 'POST') && r.status < 300)?.seq ?? Infinity;
-const condTime = (o: any, type: string) => o?.status?.conditions?.find((c: any) => c.type === type && c.status === 'True')?.lastTransitionTime;
+
+/** The store's changes in resourceVersion order: exact where timestamps have one-second resolution. */
+const changes: { rv: number; type: string; kind: string; name: string; trueConditions: string[] }[] = [];
+const record = (e: StoreEvent) => {
+  const conds = ((e.object.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []).filter((c) => c.status === 'True').map((c) => c.type);
+  changes.push({ rv: e.rv, type: e.type, kind: e.object.kind, name: e.object.metadata.name, trueConditions: conds });
+};
+const createdRv = (kind: string, name: string) => {
+  const c = changes.find((x) => x.type === 'ADDED' && x.kind === kind && x.name === name);
+  assert.ok(c, `${kind} ${name} was created`);
+  return c.rv;
+};
+const becameTrueRv = (kind: string, name: string, condition: string) => {
+  const c = changes.find((x) => x.kind === kind && x.name === name && x.trueConditions.includes(condition));
+  assert.ok(c, `${kind} ${name} reached ${condition}=True`);
+  return c.rv;
+};
 
 test('install applies the default infrastructure in dependency order and waits for real readiness', async () => {
   const progress = new RecordingProgress();
@@ -69,10 +82,8 @@ test('install applies the default infrastructure in dependency order and waits f
   assert.ok(firstWrite('deployments', 'infra-litellm-proxy') < firstWrite('httproutes', 'infra-litellm-proxy'), 'proxy before the route');
 
   // Waits: each dependent was created only after what it needs was ready.
-  const cluster = findObj('Cluster', 'infra-postgresql');
-  assert.ok(Date.parse(condTime(cluster, 'Ready')) <= createdAt('Pooler', 'infra-postgresql-pooler'), 'Pooler created after the Cluster was Ready');
-  const job = findObj('Job', 'infra-litellm-proxy-migration');
-  assert.ok(Date.parse(condTime(job, 'Complete')) <= createdAt('Deployment', 'infra-litellm-proxy'), 'proxy created after the migration completed');
+  assert.ok(becameTrueRv('Cluster', 'infra-postgresql', 'Ready') < createdRv('Pooler', 'infra-postgresql-pooler'), 'Pooler created after the Cluster was Ready');
+  assert.ok(becameTrueRv('Job', 'infra-litellm-proxy-migration', 'Complete') < createdRv('Deployment', 'infra-litellm-proxy'), 'proxy created after the migration completed');
   const ready = progress.events.filter((e) => e.type === 'group-done').map((e) => (e as { group: string }).group);
   for (const g of ['secrets', 'postgresql', 'pooler', 'valkey', 'gateway', 'knative', 'litellm-migration', 'litellm', 'routes']) assert.ok(ready.includes(g), `group ${g} ready`);
   assert.ok(ready.indexOf('litellm-migration') < ready.indexOf('litellm'));
@@ -114,7 +125,8 @@ test('upgrade changes only what changed, keeps generated secrets, and diff predi
   const configured = progress.events.filter((e) => e.type === 'applied' && (e as any).action !== 'unchanged').map((e) => (e as any).object);
   assert.deepEqual(configured, [`Deployment ${NS}/infra-valkey-replica`], 'only the changed object was written');
   assert.equal((findObj('Deployment', 'infra-valkey-replica')!.spec as any).replicas, 3);
-  assert.equal(findObj('Cluster', 'infra-postgresql')!.metadata.resourceVersion !== undefined, true);
+  const clusterApply = progress.events.find((e) => e.type === 'applied' && (e as any).object === `Cluster ${NS}/infra-postgresql`);
+  assert.equal((clusterApply as any)?.action, 'unchanged', 'the PostgreSQL cluster was applied and left as it was');
   for (const name of ['infra-litellm-proxy', 'infra-valkey-primary']) {
     assert.equal(findObj('Deployment', name)!.metadata.resourceVersion, versions.get(`Deployment/${name}`), `${name} untouched`);
   }

@@ -68,7 +68,7 @@ test('external databases: no bundled PostgreSQL or Valkey, LiteLLM wired to the 
   assert.equal(config.litellm_settings.cache_params.host, 'my-external-redis.cache.svc.cluster.local');
   assert.ok(r.result.provided.some((p) => p.name === 'my-postgres-secret' && p.by.startsWith('user')));
   const job = r.find('Job', 'infra-litellm-proxy-migration');
-  assert.ok(!r.result.groups.find((g) => g.name === 'litellm-migration')!.dependsOn.includes('pooler'));
+  assert.ok(!r.groups.find((g) => g.name === 'litellm-migration')!.dependsOn.includes('pooler'));
   assert.ok(job);
   const spec = JSON.parse(envOf(container(r.find('Job', 'infra-generate-secrets'))).SECRETS_SPEC);
   assert.deepEqual(spec.map((s: any) => s.name).sort(), ['infra-litellm-proxy-master-key', 'infra-litellm-proxy-salt-key']);

@@ -40,10 +40,14 @@ test('defaults: Valkey primary deploy/infra-valkey-primary behind Service infra-
   assert.equal(get(primary, 'spec.replicas'), 1);
   assert.equal(get(replica, 'spec.replicas'), 2, 'valkey.replica.replicaCount');
   const podLabels = get(primary, 'spec.template.metadata.labels');
+  const replicaLabels = get(replica, 'spec.template.metadata.labels');
   assert.equal(podLabels['app.kubernetes.io/name'], 'valkey', 'kubectl get pods -l app.kubernetes.io/name=valkey');
-  assert.equal(get(replica, 'spec.template.metadata.labels')['app.kubernetes.io/name'], 'valkey');
-  for (const [k, v] of Object.entries(get(svc, 'spec.selector'))) assert.equal(podLabels[k], v, 'the Service selects the primary');
-  assert.notEqual(get(replica, 'spec.template.metadata.labels')['app.kubernetes.io/component'], 'primary', 'replicas are not behind the primary Service');
+  assert.equal(replicaLabels['app.kubernetes.io/name'], 'valkey');
+  const selector: Record<string, string> = get(svc, 'spec.selector');
+  const selects = (labels: Record<string, string>) => Object.entries(selector).every(([k, v]) => labels[k] === v);
+  assert.deepEqual(selector, { 'app.kubernetes.io/name': 'valkey', 'app.kubernetes.io/instance': 'infra', 'app.kubernetes.io/component': 'primary' });
+  assert.ok(selects(podLabels), 'the Service selects the primary');
+  assert.ok(!selects(replicaLabels), 'replicas are not behind the primary Service (read-only: writes would fail)');
   const env = envOf(container(primary));
   assert.deepEqual(env.VALKEY_PASSWORD, { secretKeyRef: { name: 'infra-valkey-auth', key: 'default-password' } });
   assert.match(container(primary).image, /^docker\.io\/valkey\/valkey:8\.1\.\d+$/, 'the official image ships valkey-cli');

@@ -161,15 +161,15 @@ test('apply order: CRDs and namespaces first, kept on uninstall; KServe certific
   assert.ok(at('Job', 'eg-gateway-helm-certgen') < at('Deployment', 'envoy-gateway'));
   assert.ok(at('MutatingWebhookConfiguration', 'envoy-gateway-topology-injector.envoy-gateway-system') < at('Job', 'eg-gateway-helm-certgen'), 'hook weight -1 before the certgen Job');
 
-  const groups = new Map(r.result.groups.map((g) => [g.name, g]));
+  const groups = new Map(r.groups.map((g) => [g.name, g]));
   assert.deepEqual(groups.get('kserve-certificates')!.dependsOn.sort(), ['cert-manager', 'crds', 'namespaces']);
   assert.deepEqual(groups.get('kserve')!.dependsOn, ['kserve-certificates']);
-  const depths = groupDepths(r.result.groups);
+  const depths = groupDepths(r.groups);
   assert.equal(depths.get('crds'), 0);
   assert.equal(depths.get('namespaces'), 0);
   assert.ok(depths.get('kserve')! > depths.get('cert-manager')!);
   assert.ok(order.find((o) => o.object.kind === 'Job')!.replaceOnChange, 'Jobs are immutable: replaced when changed');
-  for (const g of r.result.groups) for (const d of g.dependsOn) assert.ok(groups.has(d), `${g.name} depends on existing group ${d}`);
+  for (const g of r.groups) for (const d of g.dependsOn) assert.ok(groups.has(d), `${g.name} depends on existing group ${d}`);
 });
 
 test('toggles: disabling a component removes its objects and groups and nothing else', () => {
@@ -189,13 +189,13 @@ test('toggles: disabling a component removes its objects and groups and nothing 
     const gone = new Set<string>([key, ...also.map((s) => s.split('.')[0])]);
     const expected = full.filter((o) => !gone.has(ownerOf.get(o.source)!)).map((o) => identity(o.object)).sort();
     assert.deepEqual(chartObjects(r).map(identity).sort(), expected, `${key}.enabled=false`);
-    const groups = new Set(r.result.groups.map((g) => g.name));
-    for (const o of r.result.objects) assert.ok(groups.has(o.group), `group ${o.group} declared`);
-    for (const g of r.result.groups) for (const d of g.dependsOn) assert.ok(groups.has(d), `${key} off: ${g.name} -> ${d} exists`);
+    const groups = new Set(r.groups.map((g) => g.name));
+    for (const o of r.objects) assert.ok(groups.has(o.group), `group ${o.group} declared`);
+    for (const g of r.groups) for (const d of g.dependsOn) assert.ok(groups.has(d), `${key} off: ${g.name} -> ${d} exists`);
   }
   const none = renderOperators(Object.keys(off).map((k) => `${k}.enabled=false`));
   assert.equal(none.objects.length, 0);
-  assert.deepEqual(none.result.groups, []);
+  assert.deepEqual(none.groups, []);
 });
 
 test('dependency errors name both keys and the external escape hatch', () => {
@@ -216,7 +216,7 @@ test('external cert-manager and Gateway API: nothing of them rendered; dependent
   assert.ok(!objects.some((o) => o.metadata.namespace === 'cert-manager' || o.metadata.name === 'cert-manager'));
   assert.ok(!objects.some((o) => o.kind === 'CustomResourceDefinition' && /gateway\.networking\.(x-)?k8s\.io$/.test((o.spec as any).group)));
   assert.ok(!objects.some((o) => o.metadata.name === 'safe-upgrades.gateway.networking.k8s.io'));
-  const groups = new Map(r.result.groups.map((g) => [g.name, g]));
+  const groups = new Map(r.groups.map((g) => [g.name, g]));
   assert.deepEqual(groups.get('kserve-certificates')!.gates!.map((g) => g.name), ['issuers.cert-manager.io', 'certificates.cert-manager.io']);
   assert.ok(!groups.get('kserve-certificates')!.dependsOn.includes('cert-manager'));
   assert.deepEqual(groups.get('envoy-gateway')!.gates!.map((g) => g.name), ['gatewayclasses.gateway.networking.k8s.io', 'httproutes.gateway.networking.k8s.io']);

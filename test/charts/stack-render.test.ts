@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { resolveChart } from '../../src/charts/index.js';
 import type { K8sObject } from '../../src/core/object.js';
 import { emptyValueOptions, renderRelease } from '../../src/render/pipeline.js';
+import { lookupOf } from '../../src/render/lookup.js';
 import type { ReleaseLookup } from '../../src/render/types.js';
 import { toYamlStream } from '../../src/render/yaml-output.js';
 import { validateRender } from '../../src/validate/index.js';
@@ -27,13 +28,14 @@ function renderStack(opts: { release?: string; namespace?: string; values?: stri
     return found;
   };
   const all = (kind: string) => objects.filter((o) => o.kind === kind);
-  return Object.assign(rendered, { manifest: objects, find, all });
+  const has = (kind: string, name: string) => objects.some((o) => o.kind === kind && o.metadata.name === name);
+  return Object.assign(rendered, { manifest: objects, find, all, has });
 }
 
 /** A lookup that knows one infrastructure release, with the exports the real infrastructure chart publishes. */
 function infraLookup(release = 'infra', namespace = 'platform', set: string[] = []): ReleaseLookup {
   const exports = renderInfra({ release, namespace, options: { values: set } }).result.exports;
-  return (name, ns) => (name === release && ns === namespace ? { release, namespace, chart: 'inference-infrastructure', status: 'deployed', exports } : undefined);
+  return lookupOf([{ release, namespace, chart: 'inference-infrastructure', status: 'deployed', exports }]);
 }
 
 const TWO_MODELS = `
@@ -51,16 +53,16 @@ models:
 const desiredOf = (job: K8sObject) => JSON.parse(envOf(container(job)).DESIRED_MODELS);
 const jobs = (r: ReturnType<typeof renderStack>) => r.all('Job');
 
-test('defaults render cleanly: three namespaced runtimes and a registrar with an empty list, no EPP', () => {
+test('defaults render cleanly: one namespaced runtime per registered runtime and a registrar with an empty list, no EPP', () => {
   const r = renderStack();
-  assert.deepEqual(r.all('ServingRuntime').map((o) => o.metadata.name).sort(), ['stack-llamacpp', 'stack-ollama', 'stack-vllm']);
+  assert.deepEqual(r.all('ServingRuntime').map((o) => o.metadata.name).sort(), ['stack-llamacpp', 'stack-ollama', 'stack-sglang', 'stack-vllm']);
   assert.equal(r.all('ClusterServingRuntime').length, 0, 'cluster-scoped runtimes would collide between releases');
   assert.equal(r.all('InferenceService').length, 0);
   assert.equal(r.all('InferencePool').length + r.all('Deployment').length, 0, 'no pool, no endpoint picker');
   assert.equal(jobs(r).length, 1);
   assert.deepEqual(desiredOf(jobs(r)[0]), [], 'an empty list still runs: it removes routes of models that were removed');
-  assert.deepEqual(r.result.groups.map((g) => g.name), ['runtimes', 'registrar']);
-  assert.deepEqual(r.result.groups.find((g) => g.name === 'registrar')?.dependsOn, ['runtimes']);
+  assert.deepEqual(r.groups.map((g) => g.name), ['runtimes', 'registrar']);
+  assert.deepEqual(r.groups.find((g) => g.name === 'registrar')?.dependsOn, ['runtimes']);
   for (const rt of r.all('ServingRuntime')) {
     assert.equal(get(rt, 'spec.supportedModelFormats.0.autoSelect'), false, 'never captures InferenceServices of other tools');
   }
@@ -117,9 +119,9 @@ test('two models: GPU vLLM on Knative and CPU llama.cpp on Standard give the rig
   assert.equal(tm.resources.limits['nvidia.com/gpu'], undefined);
   assert.equal(get(tiny, 'spec.predictor.tolerations'), undefined);
 
-  assert.deepEqual(r.result.groups.map((g) => g.name), ['runtimes', 'models', 'registrar']);
-  assert.deepEqual(r.result.groups.find((g) => g.name === 'models')?.dependsOn, ['runtimes']);
-  assert.deepEqual(r.result.groups.find((g) => g.name === 'registrar')?.dependsOn, ['models'], 'routes only once the models serve');
+  assert.deepEqual(r.groups.map((g) => g.name), ['runtimes', 'models', 'registrar']);
+  assert.deepEqual(r.groups.find((g) => g.name === 'models')?.dependsOn, ['runtimes']);
+  assert.deepEqual(r.groups.find((g) => g.name === 'registrar')?.dependsOn, ['models'], 'routes only once the models serve');
   const order = r.manifest.map((o) => o.kind);
   assert.ok(order.lastIndexOf('ServingRuntime') < order.indexOf('InferenceService') && order.lastIndexOf('InferenceService') < order.indexOf('Job'));
 });
@@ -212,7 +214,7 @@ models:
 `;
   const off = renderStack({ values: base });
   for (const kind of ['InferencePool', 'Deployment', 'Service', 'Role', 'RoleBinding', 'ServiceAccount']) assert.equal(off.all(kind).length, 0, kind);
-  assert.ok(!off.result.groups.some((g) => g.name === 'pools'));
+  assert.ok(!off.groups.some((g) => g.name === 'pools'));
 
   const on = renderStack({ values: `${base}    inferencePool: {enabled: true}\n` });
   const pool = on.find('InferencePool', 'stack-chat-pool');
@@ -229,7 +231,7 @@ models:
   assert.match(cm.data ? (cm.data as any)['epp-config.yaml'] : '', /kind: EndpointPickerConfig/);
   const rules = get(on.find('Role', 'stack-chat-epp'), 'rules') as any[];
   for (const res of ['inferencemodelrewrites', 'inferenceobjectives', 'inferencepools', 'pods']) assert.ok(rules.some((r) => r.resources.includes(res)), res);
-  assert.deepEqual(on.result.groups.find((g) => g.name === 'pools')?.dependsOn, ['models']);
+  assert.deepEqual(on.groups.find((g) => g.name === 'pools')?.dependsOn, ['models']);
 
   const ha = renderStack({ values: `${base}    inferencePool: {enabled: true}\n`, set: ['endpointPicker.replicas=2'] });
   assert.ok(container(ha.find('Deployment', 'stack-chat-epp')).args.includes('--ha-enable-leader-election'));
@@ -289,4 +291,59 @@ test('every rendered object validates against the upstream CRDs, references reso
   assert.ok(report.ok, report.summary());
   const hooks = validateRender((r.result.uninstallHooks ?? []).map((h) => h.object), { provided: r.result.provided });
   assert.ok(hooks.ok, hooks.summary());
+});
+
+test('SGLang runtime: official image, sglang.launch_server on the model port with metrics, probes that allow its 20 s health generation', () => {
+  const r = renderStack();
+  const rt = r.find('ServingRuntime', 'stack-sglang');
+  const c = get(rt, 'spec.containers.0');
+  assert.match(c.image, /^docker\.io\/lmsysorg\/sglang:v\d+\.\d+\.\d+$/);
+  assert.deepEqual(c.command, ['python3', '-m', 'sglang.launch_server']);
+  assert.deepEqual(c.args, ['--model-path=/mnt/models', '--host=0.0.0.0', '--port=8080', '--enable-metrics']);
+  assert.deepEqual(get(rt, 'spec.supportedModelFormats'), [{ name: 'sglang', version: '1', autoSelect: false }]);
+  assert.deepEqual(get(rt, 'spec.annotations'), { 'prometheus.kserve.io/port': '8080', 'prometheus.kserve.io/path': '/metrics' });
+  assert.equal(c.startupProbe.httpGet.path, '/health');
+  assert.equal(c.readinessProbe.httpGet.path, '/health_generate', 'ready means the engine generates');
+  for (const p of [c.startupProbe, c.readinessProbe, c.livenessProbe]) assert.ok(p.timeoutSeconds > 20, 'SGLang waits up to 20 s for a health generation');
+  assert.ok((c.startupProbe.initialDelaySeconds ?? 0) + c.startupProbe.periodSeconds * c.startupProbe.failureThreshold >= 1800);
+  assert.deepEqual(c.volumeMounts, [{ name: 'devshm', mountPath: '/dev/shm' }]);
+  assert.equal(envOf(c).HOME, '/tmp', 'runs as uid 1000: caches need a writable HOME');
+  assert.equal(c.securityContext.runAsNonRoot, true);
+});
+
+test('SGLang model: served name and --tp-size per model, one GPU by default, routed through LiteLLM\'s OpenAI provider', () => {
+  const values = `
+models:
+  - {name: big, runtime: sglang, storageUri: "hf://Qwen/Qwen2.5-7B-Instruct", gpus: 2, args: ["--context-length=8192"]}
+  - {name: small, runtime: sglang, storageUri: "pvc://weights/qwen", deploymentMode: Standard}
+`;
+  const r = renderStack({ values, releases: infraLookup('infra', 'llm') });
+  const big = get(r.find('InferenceService', 'stack-big'), 'spec.predictor.model');
+  assert.deepEqual(big.modelFormat, { name: 'sglang' });
+  assert.equal(big.runtime, 'stack-sglang');
+  assert.deepEqual(big.args, ['--served-model-name=big', '--tp-size=2', '--context-length=8192']);
+  assert.equal(big.resources.limits['nvidia.com/gpu'], '2');
+  const small = get(r.find('InferenceService', 'stack-small'), 'spec.predictor.model');
+  assert.equal(small.resources.limits['nvidia.com/gpu'], '1', 'gpus: -1 means one GPU for SGLang');
+  assert.deepEqual(small.args, ['--served-model-name=small', '--tp-size=1']);
+  const routes = desiredOf(jobs(r)[0]);
+  assert.deepEqual(routes.map((d: any) => [d.model_name, d.litellm_params.model, d.model_info.inferctl_runtime]), [['big', 'openai/big', 'sglang'], ['small', 'openai/small', 'sglang']]);
+  const report = validateRender(r.manifest, { provided: r.result.provided });
+  assert.ok(report.ok, report.summary());
+});
+
+test('SGLang behind an InferencePool: its pods carry the engine label the endpoint picker reads SGLang metrics by; vLLM pods need none', () => {
+  const values = `
+models:
+  - {name: sg, runtime: sglang, storageUri: "pvc://weights/qwen", deploymentMode: Standard, inferencePool: {enabled: true}}
+  - {name: vl, runtime: vllm, storageUri: "pvc://weights/qwen", deploymentMode: Standard, inferencePool: {enabled: true}}
+  - {name: plain, runtime: sglang, storageUri: "pvc://weights/qwen", deploymentMode: Standard}
+`;
+  const r = renderStack({ values });
+  assert.deepEqual(get(r.find('InferenceService', 'stack-sg'), 'spec.predictor.labels'), { 'llm-d.ai/engine-type': 'sglang' });
+  assert.equal(get(r.find('InferenceService', 'stack-vl'), 'spec.predictor.labels'), undefined, "vllm is the picker's default engine");
+  assert.equal(get(r.find('InferenceService', 'stack-plain'), 'spec.predictor.labels'), undefined, 'no pool, no label');
+  assert.ok(r.has('InferencePool', 'stack-sg-pool'));
+  const report = validateRender(r.manifest, { provided: r.result.provided });
+  assert.ok(report.ok, report.summary());
 });

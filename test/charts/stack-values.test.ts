@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { resolveChart } from '../../src/charts/index.js';
 import { isUserError } from '../../src/core/errors.js';
 import { emptyValueOptions, renderRelease } from '../../src/render/pipeline.js';
+import { lookupOf } from '../../src/render/lookup.js';
 import type { ReleaseExports, ReleaseLookup } from '../../src/render/types.js';
 import { render as renderInfra } from '../helpers/render.js';
 
@@ -37,7 +38,16 @@ function rejects(values: string, patterns: RegExp[], releases?: ReleaseLookup, s
 const model = (fields: string) => `models:\n  - ${fields.trim().split('\n').join('\n    ')}\n`;
 
 test('bad runtime: the key path, the allowed values and a did-you-mean', () => {
-  rejects(model('name: qwen\nruntime: vlm\nstorageUri: hf://Qwen/Qwen2.5-7B-Instruct'), [/key models\[0\]\.runtime/, /"vllm", "llamacpp", "ollama"/, /did you mean "vllm"/]);
+  rejects(model('name: qwen\nruntime: vlm\nstorageUri: hf://Qwen/Qwen2.5-7B-Instruct'), [/key models\[0\]\.runtime/, /"vllm", "llamacpp", "ollama", "sglang"/, /did you mean "vllm"/]);
+  rejects(model('name: qwen\nruntime: sglnag\nstorageUri: hf://Qwen/Qwen2.5-7B-Instruct'), [/did you mean "sglang"/]);
+});
+
+test('SGLang needs a GPU (CUDA image); tensor parallelism and keys of other runtimes are checked as for any runtime', () => {
+  rejects(model('name: qwen\nruntime: sglang\nstorageUri: hf://Qwen/Qwen2.5-7B-Instruct\ngpus: 0'), [/key models\[0\]\.gpus/, /runs on SGLang, which needs a GPU: the lmsysorg\/sglang image is a CUDA build/, /llamacpp or ollama/]);
+  rejects(model('name: qwen\nruntime: sglang\nstorageUri: hf://Qwen/Qwen2.5-7B-Instruct\ngpus: 2\ntensorParallelSize: 4'), [/models\[0\]\.tensorParallelSize/, /4 GPUs but gets 2 \(gpus\): SGLang needs one GPU per shard/]);
+  rejects(model('name: tiny\nruntime: llamacpp\nstorageUri: s3://m/t.gguf\ntensorParallelSize: 2'), [/models\[0\]\.tensorParallelSize/, /tensorParallelSize is a setting of vLLM or SGLang; model "tiny" runs on llama.cpp/]);
+  rejects(model('name: qwen\nruntime: sglang\nstorageUri: hf://Qwen/Qwen2.5-7B-Instruct\nmodelTag: "qwen3:4b"'), [/models\[0\]\.modelTag/, /modelTag is for Ollama models \(the tag Ollama pulls, e.g. qwen3:4b\); model "qwen" runs on SGLang/]);
+  rejects(model('name: qwen\nruntime: sglang'), [/models\[0\]\.storageUri/, /\(runtime sglang\) needs storageUri/]);
 });
 
 test('bad name: not a DNS label', () => {
@@ -89,27 +99,27 @@ test('a model on a disabled runtime', () => {
 });
 
 test('discovery: the lookup knows no such release -> install it first', () => {
-  const none: ReleaseLookup = () => undefined;
+  const none: ReleaseLookup = lookupOf([]);
   rejects('models: []\n', [/no infrastructure release "infra" in namespace "llm": install it first \(npx inferctl install infra \.\/charts\/inference-infrastructure -n llm\) or set infrastructureReleaseName/], none);
   rejects('models: []\n', [/no infrastructure release "platform" in namespace "shared"/, /-n shared/], none, ['infrastructureReleaseName=platform', 'infrastructureNamespace=shared']);
 });
 
 test('discovery: a release of another chart under that name', () => {
-  const other: ReleaseLookup = (name, ns) => ({ release: name, namespace: ns, chart: 'inference-stack', status: 'deployed', exports: {} });
+  const other: ReleaseLookup = lookupOf([{ release: 'infra', namespace: 'llm', chart: 'inference-stack', status: 'deployed', exports: {} }]);
   rejects('models: []\n', [/no infrastructure release "infra" in namespace "llm" \(the release of that name is of chart inference-stack, not inference-infrastructure\): install it first/], other);
 });
 
 test('discovery: Knative models need Knative in the infrastructure release; Standard ones do not', () => {
   const exports = renderInfra({ release: 'infra', namespace: 'llm', options: { values: ['networking-layer.kourier.enabled=false'] } }).result.exports;
   const record: ReleaseExports = { release: 'infra', namespace: 'llm', chart: 'inference-infrastructure', status: 'deployed', exports };
-  const lookup: ReleaseLookup = (name, ns) => (name === 'infra' && ns === 'llm' ? record : undefined);
+  const lookup: ReleaseLookup = lookupOf([record]);
   rejects(model('name: qwen\nruntime: vllm\nstorageUri: hf://Qwen/Qwen2.5-7B-Instruct'), [/models\[0\]\.deploymentMode/, /without Knative\/Kourier/], lookup);
   const ok = renderStack(model('name: qwen\nruntime: vllm\nstorageUri: hf://Qwen/Qwen2.5-7B-Instruct\ndeploymentMode: Standard'), lookup);
   assert.ok(ok.objects.some((o) => o.object.kind === 'InferenceService'));
 });
 
 test('discovery is skipped when routing is off or fully overridden', () => {
-  const none: ReleaseLookup = () => undefined;
+  const none: ReleaseLookup = lookupOf([]);
   const off = renderStack('models: []\n', none, ['registrar.enabled=false']);
   assert.ok(!off.objects.some((o) => o.object.kind === 'Job'));
   const external = renderStack('models: []\n', none, ['infrastructure.litellmUrl=http://litellm.ext:4000', 'infrastructure.masterKeySecret=lk']);

@@ -39,6 +39,25 @@ test('--version and --help', () => {
   }
 });
 
+test('commands that group others (show, get) list them; help shows each flag\'s default', () => {
+  for (const [group, members] of [['show', ['values', 'schema', 'chart']], ['get', ['values', 'manifest']]] as const) {
+    for (const args of [[group, '--help'], [group]]) {
+      const r = inferctl(args);
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, new RegExp(`^Usage:\\n  inferctl ${group} COMMAND`));
+      for (const m of members) assert.match(r.stdout, new RegExp(`\\n  ${m}\\s`), `${args.join(' ')} lists ${m}`);
+    }
+  }
+  const help = inferctl(['upgrade', '--help']).stdout;
+  assert.match(help, /--timeout DURATION\s+How long to wait in total, e\.g\. 900s, 15m, 1h \(default 15m\)/);
+  assert.match(help, /-n, --namespace NS\s+Namespace of the release \(default "default"\)/);
+  assert.match(help, /--wait\s+.*\(default true\)/);
+  for (const flag of ['--reuse-values', '--reset-then-reuse-values', '--reset-values', '--install', '-o, --output FORMAT']) assert.ok(help.includes(flag), flag);
+  assert.match(inferctl(['diff', '--help']).stdout, /--detailed-exitcode\s+Exit 2 when there are changes/);
+  assert.match(inferctl(['--help']).stdout, /Global flags:\n  --debug /);
+  for (const cmd of ['history', 'get values', 'get manifest']) assert.match(inferctl(['--help']).stdout, new RegExp(`\\n  ${cmd}\\s`));
+});
+
 test('template prints every object as one YAML stream, and the bare chart name works too', () => {
   const byPath = inferctl(['template', 'infra', './charts/inference-infrastructure']);
   assert.equal(byPath.status, 0, byPath.stderr);

@@ -58,8 +58,8 @@ test('status, list and diff from the command line', TIMEOUT, async () => {
   assert.match(status.stdout, /Deployment llm\/infra-litellm-proxy\s+litellm\s+ready/);
   const list = await inferctl('list', '-A', '-o', 'json');
   assert.deepEqual(JSON.parse(list.stdout).map((r: { name: string }) => r.name).sort(), ['infra', 'operators']);
-  const diff = await inferctl('diff', 'infra', './charts/inference-infrastructure', '-n', 'llm', '--set', 'litellm-proxy.replicaCount=3');
-  assert.equal(diff.status, 2, `exit 2 when there are changes: ${diff.stderr}`);
+  const diff = await inferctl('diff', 'infra', './charts/inference-infrastructure', '-n', 'llm', '--set', 'litellm-proxy.replicaCount=3', '--detailed-exitcode');
+  assert.equal(diff.status, 2, `exit 2 when there are changes (with --detailed-exitcode): ${diff.stderr}`);
   assert.match(diff.stdout, /UPDATE Deployment llm\/infra-litellm-proxy\n--- live.*\n\+\+\+ rendered.*\n(.*\n)*-  replicas: 2\n\+  replicas: 3/);
   for (const s of secrets) assert.ok(!diff.stdout.includes(s), 'diff never shows secret values');
 });

@@ -1,55 +1,30 @@
-import type { ChartDefinition, GroupSpec, ProvidedRef, RenderContext, RenderResult } from '../../render/types.js';
+import { renderComponents, type Component } from '../../render/component.js';
+import type { ChartDefinition, ProvidedRef, RenderContext, RenderResult } from '../../render/types.js';
+import { infrastructureContract, type InfrastructureExports } from '../contracts/infrastructure.js';
 import { resolveConfig, type InfraConfig } from './config.js';
-import { renderLitellm } from './components/litellm.js';
-import { KNATIVE_NAMESPACE, renderEnvoyGateway, renderKourier } from './components/networking.js';
-import { renderPostgresql } from './components/postgresql.js';
-import { renderSecretGenerator } from './components/secrets.js';
-import { renderValkey } from './components/valkey.js';
+import { envoyGateway } from './components/envoy-gateway.js';
+import { KNATIVE_NAMESPACE, kourier } from './components/kourier.js';
+import { litellmConfig } from './components/litellm-config.js';
+import { litellmMigration } from './components/litellm-migration.js';
+import { litellmProxy } from './components/litellm-proxy.js';
+import { litellmRoute } from './components/litellm-route.js';
+import { postgresql } from './components/postgresql.js';
+import { secretGenerator } from './components/secrets.js';
+import { valkey } from './components/valkey.js';
+import { namespacesGroup } from './namespaces.js';
 import { infrastructureValues, type InfrastructureValues } from './values.js';
 
-export const CNPG_OPERATOR = { namespace: 'cnpg-system', name: 'cnpg-controller-manager' };
+/**
+ * The components, in registration order: their groups are declared in this order, which breaks
+ * ordering ties (and so fixes the order of `template` output). A new component is a new file in
+ * components/ and one line here.
+ */
+const COMPONENTS: Component<InfraConfig>[] = [secretGenerator, postgresql, valkey, envoyGateway, kourier, litellmConfig, litellmMigration, litellmProxy, litellmRoute];
 
-/** The order the platform must come up in; see docs/ordering.md. */
-function groups(config: InfraConfig): GroupSpec[] {
-  const lp = config.values['litellm-proxy'];
-  const litellmNeeds = ['secrets', 'litellm-config'];
-  if (config.values.valkey.enabled && config.cache?.bundled) litellmNeeds.push('valkey');
-  if (lp.migrationJob.enabled) litellmNeeds.push('litellm-migration');
-  else if (config.database.bundled) litellmNeeds.push('pooler');
-  return [
-    { name: 'namespaces', dependsOn: [], description: 'Namespaces shared with operators (knative-serving)' },
-    { name: 'secrets', dependsOn: [], description: 'Generate missing Secrets once, in the cluster' },
-    {
-      name: 'postgresql',
-      dependsOn: [],
-      description: 'CNPG Cluster: ready when the primary and replicas run and the app Secret exists',
-      gates: [{ kind: 'deployment-available', ...CNPG_OPERATOR, why: 'the CNPG webhook must answer before a Cluster can be created' }],
-    },
-    { name: 'pooler', dependsOn: ['postgresql'], description: 'PgBouncer Poolers, once the Cluster is Ready' },
-    { name: 'valkey', dependsOn: ['secrets'], description: 'Valkey primary and replicas' },
-    { name: 'gateway', dependsOn: [], description: 'EnvoyProxy, GatewayClass and Gateway' },
-    { name: 'knative', dependsOn: ['namespaces'], description: 'Knative Serving with Kourier' },
-    { name: 'litellm-config', dependsOn: [], description: 'LiteLLM ServiceAccount and configuration' },
-    {
-      name: 'litellm-migration',
-      dependsOn: ['litellm-config', ...(config.database.bundled ? ['pooler'] : [])],
-      description: 'Prisma migrations against the primary, once the database and its Secret exist',
-    },
-    { name: 'litellm', dependsOn: litellmNeeds, description: 'LiteLLM proxy, after migrations completed' },
-    { name: 'routes', dependsOn: ['litellm', 'gateway'], description: 'Gateway routes to LiteLLM' },
-  ];
-}
-
-function provided(config: InfraConfig): ProvidedRef[] {
-  const { names, namespace, values, database, cache, secrets, generated } = config;
+/** What the user supplies (existing Secrets, external services); components add what operators and Jobs create. */
+function userProvided(config: InfraConfig): ProvidedRef[] {
+  const { namespace, values, database, cache, secrets } = config;
   const refs: ProvidedRef[] = [];
-  const cnpg = `CNPG operator (Cluster ${names.cluster})`;
-  if (values.postgresql.enabled) {
-    refs.push({ kind: 'Secret', namespace, name: names.appSecret, keys: ['username', 'user', 'password', 'dbname', 'host', 'port', 'pgpass', 'uri', 'jdbc-uri', 'fqdn-uri', 'fqdn-jdbc-uri'], by: cnpg });
-    for (const suffix of ['rw', 'ro', 'r']) refs.push({ kind: 'Service', namespace, name: `${names.cluster}-${suffix}`, by: cnpg });
-    for (const p of names.poolers) refs.push({ kind: 'Service', namespace, name: p.cnpgService, by: `CNPG operator (Pooler ${p.pooler})` });
-  }
-  for (const g of generated) refs.push({ kind: 'Secret', namespace, name: g.name, keys: [g.key], by: `secret generator Job ${names.secretGenerator}` });
   const user = (path: string) => `user (${path})`;
   if (!values.postgresql.enabled) refs.push({ kind: 'Secret', namespace, name: database.passwordSecret.name, keys: [database.passwordSecret.key], by: user('litellm-proxy.database.passwordSecretName') });
   if (values['litellm-proxy'].masterKey.existingSecret) refs.push({ kind: 'Secret', namespace, name: secrets.masterKey.name, keys: [secrets.masterKey.key], by: user('litellm-proxy.masterKey.existingSecret') });
@@ -64,7 +39,7 @@ function provided(config: InfraConfig): ProvidedRef[] {
 
 function exportsOf(config: InfraConfig): Record<string, string> {
   const { names, namespace, values } = config;
-  const out: Record<string, string> = { namespace };
+  const out: InfrastructureExports = { namespace };
   const net = values['networking-layer'];
   if (net.enabled && net.envoyGateway.enabled) {
     out.gateway = names.gateway;
@@ -78,7 +53,8 @@ function exportsOf(config: InfraConfig): Record<string, string> {
     out.masterKeySecretKey = config.secrets.masterKey.key;
   }
   if (net.enabled && net.kourier.enabled) out.knativeNamespace = KNATIVE_NAMESPACE;
-  return out;
+  out.operators = config.operators.source;
+  return infrastructureContract.write(out);
 }
 
 /** Data and credentials that outlive an uninstall unless --purge. */
@@ -99,27 +75,8 @@ export const inferenceInfrastructure: ChartDefinition<InfrastructureValues> = {
   },
   values: infrastructureValues,
   render(ctx: RenderContext<InfrastructureValues>): RenderResult {
-    const config = resolveConfig(ctx.release, ctx.namespace, ctx.values, ctx.chart, ctx.sourceOf, ctx.isUserSet);
-    const objects = [
-      ...renderSecretGenerator(config),
-      ...renderPostgresql(config),
-      ...renderValkey(config),
-      ...renderEnvoyGateway(config),
-      ...renderKourier(config),
-      ...renderLitellm(config),
-    ];
-    const used = new Set(objects.map((o) => o.group));
-    const allGroups = groups(config);
-    // Keep only groups that have objects, re-pointing dependencies through dropped ones.
-    const byName = new Map(allGroups.map((g) => [g.name, g]));
-    const resolveDeps = (deps: string[], seen = new Set<string>()): string[] =>
-      deps.flatMap((d) => {
-        if (seen.has(d)) return [];
-        seen.add(d);
-        if (used.has(d)) return [d];
-        return resolveDeps(byName.get(d)?.dependsOn ?? [], seen);
-      });
-    const kept = allGroups.filter((g) => used.has(g.name)).map((g) => ({ ...g, dependsOn: [...new Set(resolveDeps(g.dependsOn))] }));
-    return { objects, groups: kept, provided: provided(config), exports: exportsOf(config), purge: purgeSelectors(config) };
+    const config = resolveConfig(ctx.release, ctx.namespace, ctx.values, ctx.chart, ctx.sourceOf, ctx.isUserSet, ctx.releases);
+    const { objects, groups, provided } = renderComponents(COMPONENTS, config, [namespacesGroup]);
+    return { objects, groups, provided: [...provided, ...userProvided(config)], exports: exportsOf(config), purge: purgeSelectors(config) };
   },
 };

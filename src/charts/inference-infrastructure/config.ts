@@ -1,5 +1,6 @@
 import { UserError } from '../../core/errors.js';
-import type { ChartInfo } from '../../render/types.js';
+import type { ChartInfo, ReleaseLookup } from '../../render/types.js';
+import { operatorsView, type OperatorsView } from '../contracts/operators.js';
 import { expandRelease, RELEASE_PLACEHOLDER } from '../../render/release.js';
 import type { KeyPath } from '../../schema/validate.js';
 import type { InfrastructureValues } from './values.js';
@@ -19,6 +20,8 @@ export interface InfraConfig {
   secrets: SecretWiring;
   /** Secrets generated in the cluster, once, by the generator Job. */
   generated: GeneratedSecret[];
+  /** The operators release (or the upstream defaults): where the CNPG operator runs, Envoy Gateway's controller name. */
+  operators: OperatorsView;
   sourceOf(path: KeyPath): string | undefined;
   isUserSet(path: KeyPath): boolean;
 }
@@ -90,6 +93,7 @@ export function resolveConfig(
   chart: ChartInfo,
   sourceOf: (path: KeyPath) => string | undefined,
   isUserSet: (path: KeyPath) => boolean = () => false,
+  releases?: ReleaseLookup,
 ): InfraConfig {
   const x = (v: string) => expandRelease(v, release, namespace);
   const pg = values.postgresql;
@@ -148,7 +152,8 @@ export function resolveConfig(
     generated.push({ ...secrets.valkey, prefix: '', bytes: 32, purpose: 'Valkey password of the default user' });
   }
 
-  const config: InfraConfig = { release, namespace, chart, values, names, database, cache, secrets, generated, sourceOf, isUserSet };
+  const operators = operatorsView(releases);
+  const config: InfraConfig = { release, namespace, chart, values, names, database, cache, secrets, generated, operators, sourceOf, isUserSet };
   checkSynchronous(config);
   checkCapacity(config);
   checkPreparedStatements(config);

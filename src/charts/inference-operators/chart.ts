@@ -1,5 +1,7 @@
-import type { ChartDefinition, GroupSpec, RenderContext, RenderResult } from '../../render/types.js';
-import { CRDS_GROUP, NAMESPACES_GROUP, type OperatorComponent } from './component.js';
+import { declareGroups } from '../../render/groups.js';
+import type { ChartDefinition, RenderContext, RenderResult } from '../../render/types.js';
+import { operatorsContract, type OperatorsExports } from '../contracts/operators.js';
+import { FOUNDATION, type OperatorComponent } from './component.js';
 import { resolveConfig } from './config.js';
 import { certManager } from './components/cert-manager.js';
 import { cnpg } from './components/cnpg.js';
@@ -19,27 +21,6 @@ import { versionSummary } from './versions.js';
  */
 export const COMPONENTS: OperatorComponent[] = [certManager, cnpg, gatewayApi, envoyGateway, knativeOperator, kserve, gatewayApiInferenceExtension];
 
-const FOUNDATION_GROUPS: GroupSpec[] = [
-  {
-    name: CRDS_GROUP,
-    dependsOn: [],
-    description: 'Every CRD, server-side applied and waited Established; kept on uninstall (deleting a CRD deletes every object of it)',
-  },
-  { name: NAMESPACES_GROUP, dependsOn: [], description: 'The upstream namespaces (cert-manager, cnpg-system, envoy-gateway-system, knative-operator, kserve); kept on uninstall' },
-];
-
-/** Keeps groups that have objects; a dependency on a dropped group is replaced by that group's own dependencies. */
-export function pruneGroups(groups: GroupSpec[], used: Set<string>): GroupSpec[] {
-  const byName = new Map(groups.map((g) => [g.name, g]));
-  const resolve = (deps: string[], seen = new Set<string>()): string[] =>
-    deps.flatMap((d) => {
-      if (seen.has(d)) return [];
-      seen.add(d);
-      return used.has(d) ? [d] : resolve(byName.get(d)?.dependsOn ?? [], seen);
-    });
-  return groups.filter((g) => used.has(g.name)).map((g) => ({ ...g, dependsOn: [...new Set(resolve(g.dependsOn))] }));
-}
-
 export const inferenceOperators: ChartDefinition<OperatorsValues> = {
   info: {
     name: 'inference-operators',
@@ -54,11 +35,12 @@ export const inferenceOperators: ChartDefinition<OperatorsValues> = {
     const lock = loadLock();
     const entries = [...new Set(active.flatMap((c) => c.manifests.map((m) => lockEntry(lock, m))))];
     const paths = locateManifests(entries, { manifestsDir: ctx.manifestsDir });
-    const objects = renderUpstream(active, config, (entry: LockEntry) => loadManifest(entry, paths.get(entry)!));
-    const groups = pruneGroups([...FOUNDATION_GROUPS, ...active.flatMap((c) => c.groups(config))], new Set(objects.map((o) => o.group)));
+    const objects = renderUpstream(active, config, (entry: LockEntry) => loadManifest(entry, paths.get(entry)!, ctx.printOnly));
+    const groups = declareGroups([...FOUNDATION, ...active.flatMap((c) => c.groups)], config);
     const external = COMPONENTS.filter((c) => config.state[c.key] === 'external').map((c) => c.key);
-    const exports: Record<string, string> = Object.assign({}, ...active.map((c) => c.exports(config)));
-    if (external.length) exports.externalComponents = external.join(',');
+    const published: OperatorsExports = Object.assign({}, ...active.map((c) => c.exports(config)));
+    if (external.length) published.externalComponents = external.join(',');
+    const exports = operatorsContract.write(published);
     const podSecurityExemptions = active.some((c) => c.key === 'knative-operator')
       ? ['knative-operator', 'operator-webhook'].map((name) => ({
           object: `Deployment knative-operator/${name}`,

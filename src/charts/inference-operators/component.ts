@@ -1,5 +1,7 @@
 import type { K8sObject } from '../../core/object.js';
-import type { Gate, GroupSpec, ProvidedRef } from '../../render/types.js';
+import { defineGroup, type Group } from '../../render/groups.js';
+import type { ProvidedRef } from '../../render/types.js';
+import type { OperatorsExports } from '../contracts/operators.js';
 import type { OperatorsConfig } from './config.js';
 import type { ManifestRef } from './manifests.js';
 import type { OperatorsValues } from './values.js';
@@ -18,26 +20,29 @@ export interface OperatorComponent {
   /** Components that must be rendered or external when this one is rendered. */
   needs?: { key: ComponentKey; why: string }[];
   /** Ordering groups of the component's other objects; the first is the default. */
-  groups(config: OperatorsConfig): GroupSpec[];
-  groupOf?(obj: K8sObject): string | undefined;
+  groups: readonly Group<OperatorsConfig>[];
+  /** The group of an object that does not go to the first one. */
+  groupOf?(obj: K8sObject): Group<OperatorsConfig> | undefined;
   /** Why an upstream object is not rendered, or undefined to render it. */
   omitReason?(obj: K8sObject): string | undefined;
   /** Documented patches. Objects are shared with the parse cache: return a copy, never mutate. */
   patch?(obj: K8sObject, config: OperatorsConfig): K8sObject;
-  exports(config: OperatorsConfig): Record<string, string>;
+  /** Its part of the release's exports (contracts/operators.ts): versions, namespaces, Deployments. */
+  exports(config: OperatorsConfig): OperatorsExports;
   provided?(config: OperatorsConfig): ProvidedRef[];
 }
 
 /** The two groups every component's CRDs and Namespaces go to, and that component groups wait for. */
-export const CRDS_GROUP = 'crds';
-export const NAMESPACES_GROUP = 'namespaces';
-export const FOUNDATION = [CRDS_GROUP, NAMESPACES_GROUP];
+export const crdsGroup = defineGroup<OperatorsConfig>({
+  name: 'crds',
+  description: 'Every CRD, server-side applied and waited Established; kept on uninstall (deleting a CRD deletes every object of it)',
+});
+export const namespacesGroup = defineGroup<OperatorsConfig>({
+  name: 'namespaces',
+  description: 'The upstream namespaces (cert-manager, cnpg-system, envoy-gateway-system, knative-operator, kserve); kept on uninstall',
+});
+export const FOUNDATION = [crdsGroup, namespacesGroup];
 
 export function crdGroupOf(obj: K8sObject): string | undefined {
   return obj.kind === 'CustomResourceDefinition' ? ((obj.spec as { group?: string } | undefined)?.group ?? undefined) : undefined;
-}
-
-/** `gates` only when there are some, so groups without external prerequisites print no empty list. */
-export function gatesOf(gates: Gate[]): { gates?: Gate[] } {
-  return gates.length ? { gates } : {};
 }

@@ -1,8 +1,9 @@
 import { isDeepStrictEqual } from 'node:util';
 import { groupOf, objectKey, type K8sObject } from '../../core/object.js';
 import { MANAGED_BY } from '../../render/labels.js';
+import type { Group } from '../../render/groups.js';
 import type { RenderedObject } from '../../render/types.js';
-import { CRDS_GROUP, NAMESPACES_GROUP, crdGroupOf, type OperatorComponent } from './component.js';
+import { crdGroupOf, crdsGroup, namespacesGroup, type OperatorComponent } from './component.js';
 import type { OperatorsConfig } from './config.js';
 import type { LockEntry } from './manifests.js';
 import { lockEntry, loadLock } from './manifests.js';
@@ -27,9 +28,9 @@ export function renderUpstream(
       for (const upstream of load(entry)) {
         if (c.omitReason?.(upstream)) continue;
         const object = withChartLabels(c.patch ? c.patch(upstream, config) : upstream, config);
-        const group = groupFor(c, object, config);
+        const group = groupFor(c, object);
         const rendered: RenderedObject = { object, group, source };
-        if (group === CRDS_GROUP || group === NAMESPACES_GROUP) rendered.keepOnUninstall = true;
+        if (group === crdsGroup || group === namespacesGroup) rendered.keepOnUninstall = true;
         if (object.kind === 'Job') rendered.replaceOnChange = true;
         const key = objectKey(object);
         const first = seen.get(key);
@@ -47,10 +48,10 @@ export function renderUpstream(
   return dropClusterScopedNamespaces(out);
 }
 
-function groupFor(c: OperatorComponent, obj: K8sObject, config: OperatorsConfig): string {
-  if (obj.kind === 'CustomResourceDefinition') return CRDS_GROUP;
-  if (obj.kind === 'Namespace') return NAMESPACES_GROUP;
-  const group = c.groupOf?.(obj) ?? c.groups(config)[0]?.name;
+function groupFor(c: OperatorComponent, obj: K8sObject): Group<OperatorsConfig> {
+  if (obj.kind === 'CustomResourceDefinition') return crdsGroup;
+  if (obj.kind === 'Namespace') return namespacesGroup;
+  const group = c.groupOf?.(obj) ?? c.groups[0];
   if (!group) throw new Error(`${c.key} has no group for ${obj.kind} ${obj.metadata.name}`);
   return group;
 }

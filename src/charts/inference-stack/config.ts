@@ -2,11 +2,11 @@ import { UserError } from '../../core/errors.js';
 import { contentHash } from '../../render/hash.js';
 import type { ChartInfo, ReleaseLookup } from '../../render/types.js';
 import type { KeyPath } from '../../schema/validate.js';
+import { operatorsView, type OperatorRef, type OperatorsView } from '../contracts/operators.js';
 import { discoverInfrastructure, type Infrastructure } from './discovery.js';
-import type { ModelValues, RuntimeName, StackValues } from './values.js';
-
-/** Port every runtime container listens on (KServe's default, so Knative and raw Services agree). */
-export const MODEL_PORT = 8080;
+import { RUNTIMES, runtimeList, runtimeNamed } from './runtimes/index.js';
+import type { ModelFail, ModelRuntime, RuntimeOwnedField } from './runtimes/runtime.js';
+import type { ModelValues, StackValues } from './values.js';
 
 /** Values resolved for one release: names computed once, cross-field rules checked once. */
 export interface StackConfig {
@@ -17,16 +17,23 @@ export interface StackConfig {
   /** Undefined when registrar.enabled=false (nothing needs LiteLLM). */
   infrastructure?: Infrastructure;
   models: ResolvedModel[];
-  runtimeNames: Record<RuntimeName, string>;
+  /** ServingRuntime name of each runtime: <release>-<runtime>. */
+  runtimeNames: Record<string, string>;
   /** "<namespace>/<release>": marks this release's models in LiteLLM. */
   owner: string;
+  operators: OperatorsView;
+  /** The KServe controller, whose webhook admits runtimes and InferenceServices. */
+  kserveController: OperatorRef;
 }
+
+/** Where the operators chart runs KServe (crds.md 4.5), when no operators release says otherwise. */
+export const KSERVE_CONTROLLER = { namespace: 'kserve', name: 'kserve-controller-manager' };
 
 export interface ResolvedModel {
   values: ModelValues;
   index: number;
   name: string;
-  runtime: RuntimeName;
+  runtime: ModelRuntime;
   /** InferenceService name: <release>-<name>. */
   isvc: string;
   /** Service KServe (raw) or Knative (route placeholder) creates: <isvc>-predictor. */
@@ -68,7 +75,7 @@ export function resolveConfig(
   lookup: ReleaseLookup | undefined,
 ): StackConfig {
   const infrastructure = values.registrar.enabled ? discoverInfrastructure(values, namespace, lookup) : undefined;
-  const runtimeNames = { vllm: `${release}-vllm`, llamacpp: `${release}-llamacpp`, ollama: `${release}-ollama` };
+  const runtimeNames = Object.fromEntries(RUNTIMES.map((r) => [r.name, `${release}-${r.name}`]));
   const seen = new Map<string, number>();
   const models = values.models.map((m, index) => {
     const first = seen.get(m.name);
@@ -79,14 +86,16 @@ export function resolveConfig(
     return resolveModel(m, index, release, namespace, values, sourceOf);
   });
   for (const m of models) {
-    if (!values.runtimes[m.runtime].enabled) {
-      fail(['models', m.index, 'runtime'], sourceOf, `model "${m.name}" uses runtime ${m.runtime}, but runtimes.${m.runtime}.enabled is false: enable the runtime or pick another one.`);
+    if (!values.runtimes[m.runtime.name].enabled) {
+      fail(['models', m.index, 'runtime'], sourceOf, `model "${m.name}" uses runtime ${m.runtime.name}, but runtimes.${m.runtime.name}.enabled is false: enable the runtime or pick another one.`);
     }
     if (m.knative && infrastructure?.source === 'record' && !infrastructure.knativeNamespace) {
       fail(['models', m.index, 'deploymentMode'], sourceOf, `model "${m.name}" uses deploymentMode Knative, but infrastructure release "${infrastructure.release}" runs without Knative/Kourier (networking-layer.kourier.enabled=false there): set deploymentMode: Standard or enable Kourier in the infrastructure release.`);
     }
   }
-  return { release, namespace, chart, values, infrastructure, models, runtimeNames, owner: `${namespace}/${release}` };
+  const operators = operatorsView(lookup);
+  const kserveController = operators.deployment('kserveControllerDeployment', KSERVE_CONTROLLER, "KServe controller (its webhook admits runtimes and InferenceServices)");
+  return { release, namespace, chart, values, infrastructure, models, runtimeNames, owner: `${namespace}/${release}`, operators, kserveController };
 }
 
 function resolveModel(
@@ -98,7 +107,9 @@ function resolveModel(
   sourceOf: (path: KeyPath) => string | undefined,
 ): ResolvedModel {
   const at = (key: string): KeyPath => ['models', index, key];
-  const runtime = m.runtime as RuntimeName;
+  const modelFail: ModelFail = (key, message) => fail(at(key), sourceOf, message);
+  const runtime = runtimeNamed(m.runtime);
+  const { title, capabilities } = runtime;
   const knative = m.deploymentMode === 'Knative';
   const isvc = `${release}-${m.name}`;
   const suffix = knative ? KNATIVE_SUFFIX : RAW_SUFFIX;
@@ -106,27 +117,31 @@ function resolveModel(
     fail(at('name'), sourceOf, `the InferenceService name "${isvc}" (release + "-" + model name) is ${isvc.length} characters, but ${knative ? 'Knative' : 'KServe'} derives "${isvc}${suffix}", which must fit in 63: shorten the model name to ${63 - suffix.length - release.length - 1} characters or use a shorter release name.`);
   }
 
-  if (runtime === 'ollama') {
-    if (!m.modelTag) fail(at('modelTag'), sourceOf, `model "${m.name}" runs on Ollama, which pulls its model by tag: set modelTag (e.g. qwen3:4b).`);
-    if (m.storageUri) fail(at('storageUri'), sourceOf, `model "${m.name}" runs on Ollama, which pulls modelTag itself and cannot load a KServe storageUri: remove storageUri (or use runtime llamacpp for a GGUF file).`);
-  } else {
-    if (!m.storageUri) fail(at('storageUri'), sourceOf, `model "${m.name}" (runtime ${runtime}) needs storageUri: hf://<org>/<repo>, s3://<bucket>/<path> or pvc://<claim>/<dir>.`);
-    if (m.modelTag) fail(at('modelTag'), sourceOf, `modelTag is for Ollama models; model "${m.name}" runs on ${runtime} and loads storageUri.`);
+  if (capabilities.weights === 'storageUri' && !m.storageUri) {
+    fail(at('storageUri'), sourceOf, `model "${m.name}" (runtime ${runtime.name}) needs storageUri: hf://<org>/<repo>, s3://<bucket>/<path> or pvc://<claim>/<dir>.`);
   }
+  for (const field of ['modelTag', 'modelFile'] as RuntimeOwnedField[]) {
+    if (m[field] && !(field in runtime.ownFields)) {
+      const owners = RUNTIMES.filter((r) => field in r.ownFields);
+      fail(at(field), sourceOf, `${field} is for ${runtimeList((r) => owners.includes(r), 'title')} models (${owners.map((r) => r.ownFields[field]).join('; ')}); model "${m.name}" runs on ${title}${capabilities.weights === 'storageUri' ? ' and loads storageUri' : ''}.`);
+    }
+  }
+  runtime.validate?.(m, modelFail);
   if (m.storageUri.startsWith('hf://') && !/^hf:\/\/[^/:]+\/[^/:]+(:[^/:]+)?$/.test(m.storageUri)) {
     fail(at('storageUri'), sourceOf, `"${m.storageUri}" is not a Hugging Face repository: KServe's storage initializer accepts exactly hf://<owner>/<repo>[:<revision>] and downloads the whole repository.`);
   }
-  if (runtime !== 'llamacpp' && m.modelFile) fail(at('modelFile'), sourceOf, `modelFile names the GGUF file for llama.cpp; model "${m.name}" runs on ${runtime}.`);
-  if (runtime === 'llamacpp') checkGguf(m, at, sourceOf);
   if (m.storageUri.startsWith('pvc://') && !/^pvc:\/\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?(\/|$)/.test(m.storageUri)) {
     fail(at('storageUri'), sourceOf, `"${m.storageUri}" does not start with a PersistentVolumeClaim name: use pvc://<claim>/<dir>.`);
   }
 
-  const gpus = m.gpus >= 0 ? m.gpus : runtime === 'vllm' ? 1 : 0;
+  const gpus = m.gpus >= 0 ? m.gpus : capabilities.gpus.default;
+  if (gpus === 0 && capabilities.gpus.required) fail(at('gpus'), sourceOf, `model "${m.name}" runs on ${title}, which needs a GPU: ${capabilities.gpus.required}. Set gpus >= 1, or use a runtime that runs on CPUs (${runtimeList((r) => !r.capabilities.gpus.required)}).`);
   const tensorParallelSize = m.tensorParallelSize || Math.max(gpus, 1);
-  if (runtime !== 'vllm' && m.tensorParallelSize) fail(at('tensorParallelSize'), sourceOf, `tensorParallelSize is a vLLM setting; model "${m.name}" runs on ${runtime}.`);
-  if (runtime === 'vllm' && gpus > 0 && tensorParallelSize > gpus) {
-    fail(at('tensorParallelSize'), sourceOf, `model "${m.name}" asks for tensor parallelism over ${tensorParallelSize} GPUs but gets ${gpus} (gpus): vLLM needs one GPU per shard. Raise gpus or lower tensorParallelSize.`);
+  if (!capabilities.tensorParallelFlag && m.tensorParallelSize) {
+    fail(at('tensorParallelSize'), sourceOf, `tensorParallelSize is a setting of ${runtimeList((r) => !!r.capabilities.tensorParallelFlag, 'title')}; model "${m.name}" runs on ${title}.`);
+  }
+  if (capabilities.tensorParallelFlag && gpus > 0 && tensorParallelSize > gpus) {
+    fail(at('tensorParallelSize'), sourceOf, `model "${m.name}" asks for tensor parallelism over ${tensorParallelSize} GPUs but gets ${gpus} (gpus): ${title} needs one GPU per shard. Raise gpus or lower tensorParallelSize.`);
   }
   const minReplicas = m.minReplicas >= 0 ? m.minReplicas : knative ? 0 : 1;
   if (!knative && minReplicas === 0) {
@@ -136,7 +151,7 @@ function resolveModel(
 
   let pool: ResolvedModel['pool'];
   if (m.inferencePool.enabled) {
-    if (runtime !== 'vllm') fail(at('inferencePool'), sourceOf, `inferencePool needs runtime vllm: the endpoint picker scores pods by vLLM's metrics (queue length, KV-cache use), which ${runtime} does not export. Disable inferencePool for model "${m.name}".`);
+    if (!capabilities.inferencePool) fail(at('inferencePool'), sourceOf, `inferencePool needs runtime ${runtimeList((r) => !!r.capabilities.inferencePool)}: the endpoint picker scores pods by their engine's metrics (queue length, KV-cache use), which ${title} does not export. Disable inferencePool for model "${m.name}".`);
     if (knative) fail(at('inferencePool'), sourceOf, `inferencePool needs deploymentMode Standard: the endpoint picker sends requests straight to pod IPs, bypassing Knative's activator, so a model scaled to zero would never wake up. Set deploymentMode: Standard for model "${m.name}".`);
     pool = { name: `${isvc}-pool`, epp: `${isvc}-epp` };
   }
@@ -160,22 +175,4 @@ function resolveModel(
     litellmId: `inferctl-${namespace}-${release}-${m.name}`,
     pool,
   };
-}
-
-/** llama-server loads one file; KServe puts a single-object download at /mnt/models/<file name>. */
-function checkGguf(m: ModelValues, at: (k: string) => KeyPath, sourceOf: (p: KeyPath) => string | undefined): void {
-  if (m.modelFile) return;
-  if (m.storageUri.startsWith('pvc://')) {
-    fail(at('modelFile'), sourceOf, `model "${m.name}": KServe mounts pvc:// paths as a directory (a subPath), so point storageUri at the directory and set modelFile to the GGUF file in it.`);
-  }
-  if (!/\.gguf$/i.test(m.storageUri) || m.storageUri.startsWith('hf://')) {
-    const what = m.storageUri.startsWith('hf://') ? 'is a whole Hugging Face repository' : 'does not end in .gguf';
-    fail(at('modelFile'), sourceOf, `model "${m.name}": llama.cpp loads one GGUF file, and "${m.storageUri}" ${what}: set modelFile to the file inside it (e.g. qwen2.5-7b-instruct-q4_k_m.gguf).`);
-  }
-}
-
-/** The GGUF path llama-server opens. */
-export function ggufPath(m: ResolvedModel): string {
-  const file = m.values.modelFile || m.values.storageUri.split('/').pop()!;
-  return `/mnt/models/${file}`;
 }

@@ -1,8 +1,7 @@
 import { UserError } from '../../core/errors.js';
 import type { ReleaseLookup } from '../../render/types.js';
+import { INFRASTRUCTURE_CHART, infrastructureContract } from '../contracts/infrastructure.js';
 import type { StackValues } from './values.js';
-
-export const INFRASTRUCTURE_CHART = 'inference-infrastructure';
 
 /** What the stack needs from the infrastructure release, and how it was learned. */
 export interface Infrastructure {
@@ -31,7 +30,7 @@ export function discoverInfrastructure(values: StackValues, namespace: string, l
   const fix = `install it first (npx inferctl install ${release} ./charts/inference-infrastructure -n ${infraNs}) or set infrastructureReleaseName`;
 
   if (lookup && !overridden) {
-    const record = lookup(release, infraNs);
+    const record = lookup.find(release, infraNs);
     const missing = `no infrastructure release "${release}" in namespace "${infraNs}"`;
     if (!record) throw new UserError(`${missing}: ${fix} (and infrastructureNamespace when it lives in another namespace).`);
     if (record.chart !== INFRASTRUCTURE_CHART) {
@@ -40,15 +39,17 @@ export function discoverInfrastructure(values: StackValues, namespace: string, l
     if (record.status === 'uninstalling' || record.status === 'uninstalled') {
       throw new UserError(`infrastructure release "${release}" in namespace "${infraNs}" is ${record.status}: ${fix}.`);
     }
-    const e = record.exports;
-    if (!e.litellmUrl && !o.litellmUrl) {
+    const e = infrastructureContract.read(record);
+    const litellmUrl = o.litellmUrl || e.litellmUrl;
+    const masterKeySecret = o.masterKeySecret || e.masterKeySecret;
+    if (!litellmUrl || !masterKeySecret) {
       throw new UserError(`infrastructure release "${release}" in namespace "${infraNs}" runs no LiteLLM proxy (litellm-proxy.enabled=false there), so nothing can route to these models: enable it, set infrastructure.litellmUrl and infrastructure.masterKeySecret, or set registrar.enabled=false.`);
     }
     return {
       release,
       namespace: e.namespace || infraNs,
-      litellmUrl: o.litellmUrl || e.litellmUrl,
-      masterKeySecret: o.masterKeySecret || e.masterKeySecret,
+      litellmUrl,
+      masterKeySecret,
       masterKeySecretKey: o.masterKeySecretKey || e.masterKeySecretKey || 'master-key',
       knativeNamespace: e.knativeNamespace,
       source: 'record',

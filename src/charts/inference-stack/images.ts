@@ -23,6 +23,14 @@ export const stackImages = {
   /** ollama/ollama: git tag v0.32.15 (release.yaml pushes the image without the "v"); ubuntu:24.04 base, no curl. */
   ollama: { repository: 'docker.io/ollama/ollama', tag: '0.32.15' },
   /**
+   * SGLang's official image, the tag llm-d-router v0.10.0 (2026-08-17, the endpoint picker pinned
+   * below) deploys in config/manifests/sglang/gpu-deployment.yaml ("lmsysorg/sglang:v0.5.12", with
+   * python3 -m sglang.launch_server, --enable-metrics and /health_generate probes); pinned there by
+   * llm-d-router PR #1579 (2026-06-16, "Pin :latest image tags": vllm/vllm-openai:v0.21.0 and
+   * lmsysorg/sglang:v0.5.12), the same change that pinned the vLLM tag above. CUDA build only.
+   */
+  sglang: { repository: 'docker.io/lmsysorg/sglang', tag: 'v0.5.12' },
+  /**
    * llm-d-router v0.10.0 (2026-08-17), the endpoint picker's home since GIE v1.6.0 moved it out
    * (GIE README). ci-release.yaml pushes ghcr.io/llm-d/<repo>-endpoint-picker:<git tag>.
    */

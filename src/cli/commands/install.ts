@@ -1,6 +1,8 @@
-import { installOrUpgrade } from '../../actions/install.js';
+import { installOrUpgrade, releaseSummary, type InstallRequest } from '../../actions/install.js';
 import { loadChart } from '../../charts/registry.js';
-import { flagBool, flagString, type CommandSpec, type ParsedArgs } from '../args.js';
+import { UserError } from '../../core/errors.js';
+import { toYaml } from '../../render/yaml-output.js';
+import { flagBool, flagString, type CommandSpec, type FlagSpec, type ParsedArgs } from '../args.js';
 import { clusterFlags, connect, interruptSignal, waitFlags, waitOptionsFrom } from '../cluster.js';
 import { namespaceFlag, namespaceFrom, valueFlags, valueOptionsFrom } from '../common-flags.js';
 
@@ -14,10 +16,27 @@ const deployFlags = [
   { name: 'force-conflicts', type: 'bool' as const, description: 'Take over fields another field manager owns (server-side apply force)' },
   { name: 'rollback-on-failure', type: 'bool' as const, description: 'On failure, restore the previous revision (or remove a failed install)' },
   { name: 'manifests-dir', type: 'string' as const, valueName: 'DIR', description: 'Upstream release manifests for air-gapped clusters (inference-operators)' },
+  { name: 'output', short: 'o', type: 'string' as const, valueName: 'FORMAT', description: 'Print the result as json or yaml instead of the summary (progress stays on stderr)' },
 ];
+
+const valuesFlags: FlagSpec[] = [
+  { name: 'reuse-values', type: 'bool', description: "Reuse the last release's values and merge in -f/--set on top; renders on the last release's values instead of the chart's defaults" },
+  { name: 'reset-then-reuse-values', type: 'bool', description: "The chart's defaults, then the last release's values, then -f/--set on top (ignored with --reuse-values or --reset-values)" },
+  { name: 'reset-values', type: 'bool', description: "Ignore the last release's values: the chart's defaults and -f/--set only (without any of these three, the last values are reused when no -f/--set is given)" },
+];
+
+/** Helm's precedence: --reset-values, then --reuse-values, then --reset-then-reuse-values. */
+function valuesMode(args: ParsedArgs): InstallRequest['values'] {
+  if (flagBool(args, 'reset-values')) return 'reset';
+  if (flagBool(args, 'reuse-values')) return 'reuse';
+  if (flagBool(args, 'reset-then-reuse-values')) return 'reset-then-reuse';
+  return undefined;
+}
 
 async function run(args: ParsedArgs, mode: 'install' | 'upgrade' | 'upgrade-install'): Promise<number> {
   const [name, chartRef] = args.positionals;
+  const output = flagString(args, 'output');
+  if (output !== undefined && output !== 'json' && output !== 'yaml') throw new UserError(`-o/--output of ${mode === 'install' ? 'install' : 'upgrade'} must be json or yaml (without it, a summary is printed), got "${output}".`);
   const chart = (await loadChart(chartRef));
   const ctx = await connect(args);
   const dryRun = flagBool(args, 'dry-run');
@@ -35,10 +54,16 @@ async function run(args: ParsedArgs, mode: 'install' | 'upgrade' | 'upgrade-inst
         dryRun,
         rollbackOnFailure: flagBool(args, 'rollback-on-failure'),
         wait: waitOptionsFrom(args, interruptSignal()),
+        values: valuesMode(args),
       },
       mode,
     );
     ctx.progress.close();
+    if (output) {
+      const summary = releaseSummary(result, dryRun);
+      process.stdout.write(output === 'json' ? `${JSON.stringify(summary, null, 2)}\n` : toYaml(summary));
+      return 0;
+    }
     const r = result.record;
     const lines = [
       `NAME: ${r.name}`,
@@ -78,7 +103,11 @@ export const upgradeCommand: CommandSpec = {
   path: ['upgrade'],
   summary: 'Upgrade a release: apply what changed, prune what left the render, keep generated secrets.',
   positionals,
-  flags: [...deployFlags, { name: 'install', short: 'i', type: 'bool', description: 'Install the release if it does not exist' }],
-  examples: ['npx inferctl upgrade infra ./charts/inference-infrastructure --set litellm-proxy.replicaCount=3'],
+  flags: [...deployFlags, ...valuesFlags, { name: 'install', short: 'i', type: 'bool', description: 'Install the release if it does not exist' }],
+  examples: [
+    'npx inferctl upgrade infra ./charts/inference-infrastructure --set litellm-proxy.replicaCount=3',
+    'npx inferctl upgrade infra ./charts/inference-infrastructure --reuse-values --set valkey.replica.replicaCount=3',
+    'npx inferctl upgrade --install stack ./charts/inference-stack -f models.yaml -o json',
+  ],
   run: (args) => run(args, flagBool(args, 'install') ? 'upgrade-install' : 'upgrade'),
 };

@@ -16,13 +16,15 @@ export const statusCommand: CommandSpec = {
     const ctx = await connect(args, silentProgress);
     const report = await status(ctx, args.positionals[0], namespaceFrom(args), flagBool(args, 'history'));
     printData(format, report, () => {
-      const head = `NAME: ${report.name}\nNAMESPACE: ${report.namespace}\nREVISION: ${report.revision}\nSTATUS: ${report.status}\nCHART: ${report.chart}\nUPDATED: ${report.lastDeployed}\nDESCRIPTION: ${report.description}\n\n`;
+      const notReady = report.objects.filter((o) => o.readiness.state !== 'ready').length;
+      const readiness = report.ready ? 'yes' : notReady ? `no (${notReady} of ${report.objects.length} objects not ready)` : `no (revision ${report.status})`;
+      const head = `NAME: ${report.name}\nNAMESPACE: ${report.namespace}\nREVISION: ${report.revision}\nSTATUS: ${report.status}\nREADY: ${readiness}\nCHART: ${report.chart}\nUPDATED: ${report.lastDeployed}\nDESCRIPTION: ${report.description}\n\n`;
       const objects = table(['OBJECT', 'GROUP', 'STATE', 'MESSAGE'], report.objects.map((o) => [o.object, o.group, o.readiness.state, o.readiness.message]));
       const history = report.history ? `\n${table(['REVISION', 'STATUS', 'CHART', 'UPDATED', 'DESCRIPTION'], report.history.map((h) => [String(h.revision), h.status, h.chart, h.updated, h.description]))}` : '';
       return head + objects + history;
     });
-    const broken = report.objects.some((o) => o.readiness.state === 'failed');
-    return broken ? 3 : 0;
+    // Like `kubectl wait`, usable in scripts: 0 ready, 3 found but not ready, 1 on errors.
+    return report.ready ? 0 : 3;
   },
 };
 

@@ -29,8 +29,22 @@ export const templateCommand: CommandSpec = {
       outputDir,
     );
     for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
-    if (result.yaml !== undefined) process.stdout.write(result.yaml);
+    if (result.yaml !== undefined) writeParts(result.yaml);
     else process.stderr.write(`wrote ${result.files!.length} files to ${outputDir}\n`);
     return 0;
   },
 };
+
+/** Writes text and byte pieces in order; large upstream bodies go out as the bytes the build-time cache holds. */
+function writeParts(parts: (string | Uint8Array)[]): void {
+  let text = '';
+  for (const part of parts) {
+    if (typeof part === 'string') text += part;
+    else {
+      if (text) process.stdout.write(text);
+      process.stdout.write(part);
+      text = '';
+    }
+  }
+  if (text) process.stdout.write(text);
+}

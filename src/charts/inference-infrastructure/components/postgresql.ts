@@ -1,17 +1,37 @@
 import type { K8sObject } from '../../../core/object.js';
+import type { Component } from '../../../render/component.js';
+import { defineGroup } from '../../../render/groups.js';
 import { commonLabels } from '../../../render/labels.js';
 import { restrictedContainerSecurityContext } from '../../../render/security.js';
-import type { RenderedObject } from '../../../render/types.js';
+import type { ProvidedRef, RenderedObject } from '../../../render/types.js';
+import { operatorProvided, type OperatorRef } from '../../contracts/operators.js';
 import { synchronousApplies, type InfraConfig } from '../config.js';
 
 const API = 'postgresql.cnpg.io/v1';
+
+/** Where the operators chart runs CloudNativePG, when no operators release says otherwise. */
+export const CNPG_OPERATOR = { namespace: 'cnpg-system', name: 'cnpg-controller-manager' };
+
+function cnpgOperator(config: InfraConfig): OperatorRef {
+  return config.operators.deployment('cnpgWebhookDeployment', CNPG_OPERATOR, 'CloudNativePG operator (its webhooks admit Clusters and Poolers)');
+}
+
+export const postgresqlGroup = defineGroup<InfraConfig>({
+  name: 'postgresql',
+  description: 'CNPG Cluster: ready when the primary and replicas run and the app Secret exists',
+  gates: (config) => {
+    const { namespace, name } = cnpgOperator(config);
+    return [{ kind: 'deployment-available', namespace, name, why: 'the CNPG webhook must answer before a Cluster can be created' }];
+  },
+});
+export const poolerGroup = defineGroup<InfraConfig>({ name: 'pooler', description: 'PgBouncer Poolers, once the Cluster is Ready', after: [postgresqlGroup] });
 
 function stringParams(params: Record<string, string | number>): Record<string, string> {
   return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)]));
 }
 
 /** CNPG Cluster plus PgBouncer Poolers. CNPG creates the -rw/-ro/-r Services and the -app Secret. */
-export function renderPostgresql(config: InfraConfig): RenderedObject[] {
+function renderPostgresql(config: InfraConfig): RenderedObject[] {
   const { values, names, release, namespace, chart } = config;
   const pg = values.postgresql;
   if (!pg.enabled) return [];
@@ -48,7 +68,7 @@ export function renderPostgresql(config: InfraConfig): RenderedObject[] {
   if (c.enablePodMonitor) spec.monitoring = { enablePodMonitor: true };
 
   const cluster: K8sObject = { apiVersion: API, kind: 'Cluster', metadata: { name: names.cluster, namespace, labels }, spec };
-  const out: RenderedObject[] = [{ object: cluster, group: 'postgresql', source: 'inference-infrastructure/postgresql', keepOnUninstall: true }];
+  const out: RenderedObject[] = [{ object: cluster, group: postgresqlGroup, source: 'inference-infrastructure/postgresql', keepOnUninstall: true }];
 
   pg.poolers.forEach((p, i) => {
     const n = names.poolers[i];
@@ -73,7 +93,7 @@ export function renderPostgresql(config: InfraConfig): RenderedObject[] {
         },
       },
     };
-    out.push({ object: pooler, group: 'pooler', source: 'inference-infrastructure/postgresql' });
+    out.push({ object: pooler, group: poolerGroup, source: 'inference-infrastructure/postgresql' });
     if (n.service !== n.cnpgService) {
       // CNPG names its Service after the Pooler; this one carries the documented name.
       const service: K8sObject = {
@@ -86,8 +106,23 @@ export function renderPostgresql(config: InfraConfig): RenderedObject[] {
           ports: [{ name: 'pgbouncer', port: 5432, targetPort: 'pgbouncer', protocol: 'TCP' }],
         },
       };
-      out.push({ object: service, group: 'pooler', source: 'inference-infrastructure/postgresql' });
+      out.push({ object: service, group: poolerGroup, source: 'inference-infrastructure/postgresql' });
     }
   });
   return out;
 }
+
+/** CNPG creates the app Secret, the -rw/-ro/-r Services and a Service per Pooler. */
+function provided(config: InfraConfig): ProvidedRef[] {
+  const { names, namespace, values } = config;
+  if (!values.postgresql.enabled) return [];
+  const cnpg = `CNPG operator (Cluster ${names.cluster})`;
+  return [
+    operatorProvided(cnpgOperator(config)),
+    { kind: 'Secret', namespace, name: names.appSecret, keys: ['username', 'user', 'password', 'dbname', 'host', 'port', 'pgpass', 'uri', 'jdbc-uri', 'fqdn-uri', 'fqdn-jdbc-uri'], by: cnpg },
+    ...['rw', 'ro', 'r'].map((suffix) => ({ kind: 'Service', namespace, name: `${names.cluster}-${suffix}`, by: cnpg })),
+    ...names.poolers.map((p) => ({ kind: 'Service', namespace, name: p.cnpgService, by: `CNPG operator (Pooler ${p.pooler})` })),
+  ];
+}
+
+export const postgresql: Component<InfraConfig> = { groups: [postgresqlGroup, poolerGroup], render: renderPostgresql, provided };

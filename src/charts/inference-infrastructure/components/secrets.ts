@@ -1,4 +1,6 @@
 import type { K8sObject } from '../../../core/object.js';
+import type { Component } from '../../../render/component.js';
+import { defineGroup } from '../../../render/groups.js';
 import { commonLabels } from '../../../render/labels.js';
 import { contentHash } from '../../../render/hash.js';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../../../render/security.js';
@@ -8,12 +10,14 @@ import { GENERATE_SECRETS_PY } from '../scripts.js';
 
 export const GENERATOR_UID = 65532;
 
+export const secretsGroup = defineGroup<InfraConfig>({ name: 'secrets', description: 'Generate missing Secrets once, in the cluster' });
+
 /**
  * Zero-config secrets without secret values in the render: a Job creates each missing Secret once,
  * in the cluster. Re-renders, upgrades and GitOps syncs produce the same objects, so nothing churns,
  * and the Secrets (which carry no owner) survive an uninstall unless --purge.
  */
-export function renderSecretGenerator(config: InfraConfig): RenderedObject[] {
+function renderSecretGenerator(config: InfraConfig): RenderedObject[] {
   const { names, release, namespace, chart, generated, values } = config;
   if (generated.length === 0) return [];
   const source = 'inference-infrastructure/secrets';
@@ -90,5 +94,11 @@ export function renderSecretGenerator(config: InfraConfig): RenderedObject[] {
     },
   };
   objects.push(job);
-  return objects.map((object) => ({ object, group: 'secrets', source, replaceOnChange: object.kind === 'Job' }));
+  return objects.map((object) => ({ object, group: secretsGroup, source, replaceOnChange: object.kind === 'Job' }));
 }
+
+export const secretGenerator: Component<InfraConfig> = {
+  groups: [secretsGroup],
+  render: renderSecretGenerator,
+  provided: ({ namespace, names, generated }) => generated.map((g) => ({ kind: 'Secret', namespace, name: g.name, keys: [g.key], by: `secret generator Job ${names.secretGenerator}` })),
+};

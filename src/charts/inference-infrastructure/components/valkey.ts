@@ -1,14 +1,19 @@
 import type { K8sObject } from '../../../core/object.js';
+import type { Component } from '../../../render/component.js';
+import { defineGroup } from '../../../render/groups.js';
 import { commonLabels, selectorLabels } from '../../../render/labels.js';
 import { contentHash } from '../../../render/hash.js';
 import { parseQuantity } from '../../../render/quantity.js';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../../../render/security.js';
 import type { RenderedObject } from '../../../render/types.js';
 import type { InfraConfig } from '../config.js';
+import { secretsGroup } from './secrets.js';
 
 /** The official image's "valkey" user; the image runs valkey-server as it. */
 export const VALKEY_UID = 999;
 const AUTH_FILE = '/run/valkey/auth.conf';
+
+export const valkeyGroup = defineGroup<InfraConfig>({ name: 'valkey', description: 'Valkey primary and replicas', after: [secretsGroup] });
 
 /**
  * valkey.conf for a role. The password never appears here: the container writes it to an include
@@ -61,7 +66,7 @@ export function valkeyStartScript(confPath: string): string {
   ].join('\n');
 }
 
-export function renderValkey(config: InfraConfig): RenderedObject[] {
+function renderValkey(config: InfraConfig): RenderedObject[] {
   const { values, names, release, namespace, chart } = config;
   const vk = values.valkey;
   if (!vk.enabled) return [];
@@ -153,13 +158,15 @@ export function renderValkey(config: InfraConfig): RenderedObject[] {
   };
 
   const out: RenderedObject[] = [
-    { object: serviceAccount, group: 'valkey', source },
-    { object: configMap, group: 'valkey', source },
-    { object: service, group: 'valkey', source },
-    { object: workload('primary', 1, primaryConf), group: 'valkey', source },
+    { object: serviceAccount, group: valkeyGroup, source },
+    { object: configMap, group: valkeyGroup, source },
+    { object: service, group: valkeyGroup, source },
+    { object: workload('primary', 1, primaryConf), group: valkeyGroup, source },
   ];
   if (vk.replica.replicaCount > 0) {
-    out.push({ object: workload('replica', vk.replica.replicaCount, replicaConf), group: 'valkey', source });
+    out.push({ object: workload('replica', vk.replica.replicaCount, replicaConf), group: valkeyGroup, source });
   }
   return out;
 }
+
+export const valkey: Component<InfraConfig> = { groups: [valkeyGroup], render: renderValkey };

@@ -1,25 +1,24 @@
 import type { K8sObject } from '../../../core/object.js';
-import type { Gate, GroupSpec } from '../../../render/types.js';
+import { defineGroup, type Group } from '../../../render/groups.js';
+import type { Gate } from '../../../render/types.js';
 import type { OperatorComponent } from '../component.js';
-import { FOUNDATION, gatesOf } from '../component.js';
+import { FOUNDATION } from '../component.js';
 import type { OperatorsConfig } from '../config.js';
 import { VERSIONS } from '../versions.js';
 import { isGatewayApiObject } from './gateway-api.js';
 
 export const ENVOY_GATEWAY_NAMESPACE = 'envoy-gateway-system';
 export const GATEWAY_CLASS_CONTROLLER = 'gateway.envoyproxy.io/gatewayclass-controller';
-const CERTGEN_GROUP = 'envoy-gateway-certgen';
-const CERTGEN_SETUP_GROUP = 'envoy-gateway-certgen-setup';
 
 /**
  * Helm pre-install hooks run before the chart's other objects, lowest hook-weight first: weight -1 is
  * the certgen RBAC and the topology-injector webhook configuration (whose CA bundle certgen fills),
  * weight 0 the certgen Job itself.
  */
-function hookGroup(obj: K8sObject): string | undefined {
+function hookGroup(obj: K8sObject): Group<OperatorsConfig> | undefined {
   const annotations = obj.metadata.annotations ?? {};
   if (!annotations['helm.sh/hook']) return undefined;
-  return Number(annotations['helm.sh/hook-weight'] ?? 0) < 0 ? CERTGEN_SETUP_GROUP : CERTGEN_GROUP;
+  return Number(annotations['helm.sh/hook-weight'] ?? 0) < 0 ? certgenSetupGroup : certgenGroup;
 }
 
 function gatewayApiGates(config: OperatorsConfig): Gate[] {
@@ -31,6 +30,23 @@ function gatewayApiGates(config: OperatorsConfig): Gate[] {
   }));
 }
 
+const certgenSetupGroup = defineGroup<OperatorsConfig>({
+  name: 'envoy-gateway-certgen-setup',
+  description: 'Helm hooks of weight -1 before certgen: its RBAC and the topology-injector MutatingWebhookConfiguration',
+  after: FOUNDATION,
+});
+const certgenGroup = defineGroup<OperatorsConfig>({
+  name: 'envoy-gateway-certgen',
+  description: 'Envoy Gateway certgen Job (a Helm pre-install hook upstream): creates the controller and proxy TLS Secrets; ready when it completed',
+  after: [certgenSetupGroup],
+});
+const envoyGatewayGroup = defineGroup<OperatorsConfig>({
+  name: 'envoy-gateway',
+  description: 'Envoy Gateway controller: ready when deployment/envoy-gateway is Available',
+  after: [certgenGroup],
+  gates: gatewayApiGates,
+});
+
 /**
  * Envoy Gateway's install.yaml. Its Helm pre-install hooks (certgen RBAC and Job, which create the
  * envoy-gateway TLS Secret the controller mounts) run as their own groups first, as Helm would.
@@ -39,24 +55,8 @@ export const envoyGateway: OperatorComponent = {
   key: 'envoy-gateway',
   manifests: [{ project: 'envoy-gateway', file: `install-${VERSIONS.envoyGateway}.yaml` }],
   needs: [{ key: 'gateway-api', why: 'Envoy Gateway implements the Gateway API and does not start without its CRDs' }],
-  groups: (config): GroupSpec[] => [
-    {
-      name: 'envoy-gateway',
-      dependsOn: [CERTGEN_GROUP],
-      description: 'Envoy Gateway controller: ready when deployment/envoy-gateway is Available',
-      ...gatesOf(gatewayApiGates(config)),
-    },
-    {
-      name: CERTGEN_GROUP,
-      dependsOn: [CERTGEN_SETUP_GROUP],
-      description: 'Envoy Gateway certgen Job (a Helm pre-install hook upstream): creates the controller and proxy TLS Secrets; ready when it completed',
-    },
-    {
-      name: CERTGEN_SETUP_GROUP,
-      dependsOn: FOUNDATION,
-      description: 'Helm hooks of weight -1 before certgen: its RBAC and the topology-injector MutatingWebhookConfiguration',
-    },
-  ],
+  // Declared in this order: the controller's group first, so ordering ties resolve as before.
+  groups: [envoyGatewayGroup, certgenGroup, certgenSetupGroup],
   groupOf: hookGroup,
   // install.yaml bundles byte-identical copies of the Gateway API v1.6.1 experimental CRDs and the
   // safe-upgrades policy; the gateway-api component owns them, so each identity renders once.

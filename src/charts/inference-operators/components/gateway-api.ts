@@ -1,10 +1,18 @@
 import type { K8sObject } from '../../../core/object.js';
+import { defineGroup } from '../../../render/groups.js';
 import type { OperatorComponent } from '../component.js';
-import { CRDS_GROUP } from '../component.js';
+import { crdsGroup } from '../component.js';
+import type { OperatorsConfig } from '../config.js';
 import { VERSIONS } from '../versions.js';
 
 export const GATEWAY_API_GROUPS = ['gateway.networking.k8s.io', 'gateway.networking.x-k8s.io'];
 export const SAFE_UPGRADES_POLICY = 'safe-upgrades.gateway.networking.k8s.io';
+
+const gatewayApiGroup = defineGroup<OperatorsConfig>({
+  name: 'gateway-api',
+  description: 'Gateway API safe-upgrades ValidatingAdmissionPolicy: refuses older or standard-channel Gateway API CRDs over these',
+  after: [crdsGroup],
+});
 
 /** Objects of the Gateway API release file: its CRDs and the safe-upgrades admission policy. */
 export function isGatewayApiObject(obj: K8sObject): boolean {
@@ -19,12 +27,6 @@ export function isGatewayApiObject(obj: K8sObject): boolean {
 export const gatewayApi: OperatorComponent = {
   key: 'gateway-api',
   manifests: [{ project: 'gateway-api', file: `${VERSIONS.gatewayApiChannel}-install-${VERSIONS.gatewayApi}.yaml` }],
-  groups: () => [
-    {
-      name: 'gateway-api',
-      dependsOn: [CRDS_GROUP],
-      description: 'Gateway API safe-upgrades ValidatingAdmissionPolicy: refuses older or standard-channel Gateway API CRDs over these',
-    },
-  ],
+  groups: [gatewayApiGroup],
   exports: () => ({ gatewayApiVersion: VERSIONS.gatewayApi, gatewayApiChannel: VERSIONS.gatewayApiChannel }),
 };

@@ -5,7 +5,7 @@ import { VERSIONS } from '../versions.js';
 export const gatewayApiInferenceExtension: OperatorComponent = {
   key: 'gateway-api-inference-extension',
   manifests: [{ project: 'gateway-api-inference-extension', file: `manifests-${VERSIONS.gatewayApiInferenceExtension}.yaml` }],
-  groups: () => [],
+  groups: [],
   exports: () => ({
     gatewayApiInferenceExtensionVersion: VERSIONS.gatewayApiInferenceExtension,
     inferencePoolApiVersion: 'inference.networking.k8s.io/v1',

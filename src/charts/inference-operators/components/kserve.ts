@@ -1,14 +1,14 @@
 import { groupOf, isPlainObject, type K8sObject } from '../../../core/object.js';
-import type { Gate, GroupSpec } from '../../../render/types.js';
+import { defineGroup } from '../../../render/groups.js';
+import type { Gate } from '../../../render/types.js';
 import type { OperatorComponent } from '../component.js';
-import { FOUNDATION, gatesOf } from '../component.js';
+import { FOUNDATION } from '../component.js';
 import type { OperatorsConfig } from '../config.js';
 import { VERSIONS } from '../versions.js';
-import { CERT_MANAGER_GROUP } from './cert-manager.js';
+import { certManagerGroup } from './cert-manager.js';
 
 export const KSERVE_NAMESPACE = 'kserve';
 export const KSERVE_CONFIG = 'inferenceservice-config';
-const CERTIFICATES_GROUP = 'kserve-certificates';
 
 /**
  * Sub-controllers of kserve.yaml this chart leaves out: the LLMInferenceService controller and the
@@ -58,6 +58,18 @@ function certManagerGates(config: OperatorsConfig): Gate[] {
   }));
 }
 
+const certificatesGroup = defineGroup<OperatorsConfig>({
+  name: 'kserve-certificates',
+  description: "Issuer and Certificate of KServe's webhook, once cert-manager's webhook answers; ready when the certificate is issued",
+  after: (config) => [...FOUNDATION, ...(config.state['cert-manager'] === 'rendered' ? [certManagerGroup] : [])],
+  gates: certManagerGates,
+});
+const kserveGroup = defineGroup<OperatorsConfig>({
+  name: 'kserve',
+  description: 'KServe controller and webhooks: ready when deployment/kserve-controller-manager is Available',
+  after: [certificatesGroup],
+});
+
 export const kserve: OperatorComponent = {
   key: 'kserve',
   manifests: [
@@ -65,20 +77,8 @@ export const kserve: OperatorComponent = {
     { project: 'kserve', file: `kserve-${VERSIONS.kserve}-no-crds.yaml` },
   ],
   needs: [{ key: 'cert-manager', why: "KServe's admission webhook serves the certificate cert-manager issues (Certificate kserve/serving-cert), so the KServe controller cannot start without cert-manager" }],
-  groups: (config): GroupSpec[] => [
-    {
-      name: 'kserve',
-      dependsOn: [CERTIFICATES_GROUP],
-      description: 'KServe controller and webhooks: ready when deployment/kserve-controller-manager is Available',
-    },
-    {
-      name: CERTIFICATES_GROUP,
-      dependsOn: [...FOUNDATION, ...(config.state['cert-manager'] === 'rendered' ? [CERT_MANAGER_GROUP] : [])],
-      description: "Issuer and Certificate of KServe's webhook, once cert-manager's webhook answers; ready when the certificate is issued",
-      ...gatesOf(certManagerGates(config)),
-    },
-  ],
-  groupOf: (obj) => (groupOf(obj.apiVersion) === 'cert-manager.io' ? CERTIFICATES_GROUP : undefined),
+  groups: [kserveGroup, certificatesGroup],
+  groupOf: (obj) => (groupOf(obj.apiVersion) === 'cert-manager.io' ? certificatesGroup : undefined),
   omitReason: (obj) =>
     OPTIONAL_CONTROLLER.test(obj.metadata.name) ? 'LLMInferenceService / LocalModel controller: its CRDs are not in kserve-crds.yaml' : undefined,
   patch(obj, config) {

@@ -1,12 +1,30 @@
 import type { K8sObject } from '../../../core/object.js';
 import { isPlainObject } from '../../../core/object.js';
+import type { Component } from '../../../render/component.js';
+import { defineGroup } from '../../../render/groups.js';
 import { commonLabels } from '../../../render/labels.js';
 import type { RenderedObject } from '../../../render/types.js';
-import { ggufPath, type ResolvedModel, type StackConfig } from '../config.js';
-import { MODEL_FORMATS } from './runtimes.js';
+import type { ResolvedModel, StackConfig } from '../config.js';
+import { runtimesGroup } from './runtimes.js';
 
 export const GPU_RESOURCE = 'nvidia.com/gpu';
 const GPU_TOLERATION = { key: GPU_RESOURCE, operator: 'Exists', effect: 'NoSchedule' };
+/** llm-d-router v0.10.0 core-metrics-extractor: engineLabelKey and defaultEngine. */
+const ENGINE_TYPE_LABEL = 'llm-d.ai/engine-type';
+const PICKER_DEFAULT_ENGINE = 'vllm';
+
+export const modelsGroup = defineGroup<StackConfig>({
+  name: 'models',
+  description: 'InferenceServices, after their runtimes exist (the webhook rejects unknown runtimes); Ready when the model loaded and the route answers',
+  after: [runtimesGroup],
+  gates: (config) =>
+    config.models.some((m) => m.knative)
+      ? [
+          { kind: 'crd-established', name: 'services.serving.knative.dev', why: 'Knative-mode models become Knative Services' },
+          { kind: 'deployment-started-after-crd', ...config.kserveController, crd: 'services.serving.knative.dev', why: 'KServe looks for Knative Services once, when it starts' },
+        ]
+      : [],
+});
 
 /** requests/limits of the runtime with the model's on top, then the GPUs. */
 function mergedResources(base: unknown, extra: unknown, gpus: number): Record<string, unknown> {
@@ -25,25 +43,16 @@ function mergedResources(base: unknown, extra: unknown, gpus: number): Record<st
   return out;
 }
 
-/** Per-model process settings: what the runtime cannot know (served name, parallelism, file). */
+/**
+ * Per-model process settings: what the runtime adds (served name, model file, another image), the
+ * tensor-parallel flag, then the model's own args and env.
+ */
 function modelProcess(config: StackConfig, m: ResolvedModel): { args: string[]; env: Record<string, unknown>[]; image?: string } {
+  const own = m.runtime.model(m, config.values.runtimes[m.runtime.name]);
+  const tensorParallel = m.runtime.capabilities.tensorParallelFlag;
+  const args = [...own.args, ...(tensorParallel && m.gpus > 0 ? [`${tensorParallel}=${m.tensorParallelSize}`] : []), ...m.values.args];
   const userEnv = Array.isArray(m.values.env) ? (m.values.env as Record<string, unknown>[]) : [];
-  if (m.runtime === 'vllm') {
-    const args = [`--served-model-name=${m.servedModelName}`];
-    if (m.gpus > 0) args.push(`--tensor-parallel-size=${m.tensorParallelSize}`);
-    return { args: [...args, ...m.values.args], env: userEnv };
-  }
-  if (m.runtime === 'llamacpp') {
-    const l = config.values.runtimes.llamacpp;
-    const env: Record<string, unknown>[] = [
-      { name: 'LLAMA_ARG_MODEL', value: ggufPath(m) },
-      { name: 'LLAMA_ARG_ALIAS', value: m.servedModelName },
-    ];
-    // The CPU build cannot use a GPU: models with GPUs run the CUDA build and offload every layer.
-    if (m.gpus > 0) env.push({ name: 'LLAMA_ARG_N_GPU_LAYERS', value: '999' });
-    return { args: m.values.args, env: [...env, ...userEnv], image: m.gpus > 0 ? `${l.image.repository}:${l.gpuTag}` : undefined };
-  }
-  return { args: m.values.args, env: [{ name: 'OLLAMA_MODEL', value: m.values.modelTag }, ...userEnv] };
+  return { args, env: [...own.env, ...userEnv], image: own.image };
 }
 
 function annotations(m: ResolvedModel): Record<string, string> {
@@ -65,11 +74,11 @@ function annotations(m: ResolvedModel): Record<string, string> {
 
 function inferenceService(config: StackConfig, m: ResolvedModel): K8sObject {
   const { release, namespace, chart, values } = config;
-  const rt = values.runtimes[m.runtime];
+  const rt = values.runtimes[m.runtime.name];
   const proc = modelProcess(config, m);
   const model: Record<string, unknown> = {
-    modelFormat: { name: MODEL_FORMATS[m.runtime] },
-    runtime: config.runtimeNames[m.runtime],
+    modelFormat: { name: m.runtime.modelFormat },
+    runtime: config.runtimeNames[m.runtime.name],
   };
   if (m.values.storageUri) model.storageUri = m.values.storageUri;
   if (proc.image) model.image = proc.image;
@@ -88,6 +97,9 @@ function inferenceService(config: StackConfig, m: ResolvedModel): K8sObject {
   if (m.gpus > 0 && !tolerations.some((t) => t.key === GPU_RESOURCE)) tolerations.push(GPU_TOLERATION);
   if (tolerations.length) predictor.tolerations = tolerations;
   if (values.global.imagePullSecrets.length) predictor.imagePullSecrets = values.global.imagePullSecrets.map((name) => ({ name }));
+  // The endpoint picker reads each pod's metrics by engine, vLLM unless the pod says otherwise.
+  const engine = m.runtime.capabilities.inferencePool?.engineType;
+  if (m.pool && engine && engine !== PICKER_DEFAULT_ENGINE) predictor.labels = { [ENGINE_TYPE_LABEL]: engine };
   predictor.model = model;
 
   return {
@@ -107,6 +119,7 @@ function inferenceService(config: StackConfig, m: ResolvedModel): K8sObject {
   };
 }
 
-export function renderModels(config: StackConfig): RenderedObject[] {
-  return config.models.map((m) => ({ object: inferenceService(config, m), group: 'models', source: `inference-stack/models/${m.name}` }));
-}
+export const models: Component<StackConfig> = {
+  groups: [modelsGroup],
+  render: (config): RenderedObject[] => config.models.map((m) => ({ object: inferenceService(config, m), group: modelsGroup, source: `inference-stack/models/${m.name}` })),
+};

@@ -1,15 +1,26 @@
 import type { K8sObject } from '../../../core/object.js';
+import type { Component } from '../../../render/component.js';
+import { defineGroup } from '../../../render/groups.js';
 import { contentHash } from '../../../render/hash.js';
 import { commonLabels, selectorLabels } from '../../../render/labels.js';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../../../render/security.js';
 import type { RenderedObject } from '../../../render/types.js';
 import { toYaml } from '../../../render/yaml-output.js';
-import { MODEL_PORT, type ResolvedModel, type StackConfig } from '../config.js';
+import type { ResolvedModel, StackConfig } from '../config.js';
+import { MODEL_PORT } from '../runtimes/runtime.js';
+import { modelsGroup } from './models.js';
 
 export const EPP_PORTS = { grpc: 9002, health: 9003, metrics: 9090 };
 export const EPP_UID = 65532;
 const CONFIG_FILE = 'epp-config.yaml';
 const POOL_GROUP = 'inference.networking.k8s.io';
+
+export const poolsGroup = defineGroup<StackConfig>({
+  name: 'pools',
+  description: 'InferencePools and their endpoint pickers',
+  after: [modelsGroup],
+  gates: [{ kind: 'crd-established', name: 'inferencepools.inference.networking.k8s.io', why: 'InferencePools need the Gateway API Inference Extension CRDs' }],
+});
 
 /**
  * llm-d-router v0.10.0's EndpointPickerConfig, with the scorers and weights of its built-in default
@@ -66,9 +77,11 @@ export function endpointPickerArgs(config: StackConfig, m: ResolvedModel): strin
  * still sends traffic to some pod instead of failing it. LiteLLM does not use the pool: it calls the
  * predictor Service, so routing works with or without a pool-aware gateway.
  */
-export function renderPools(config: StackConfig): RenderedObject[] {
-  return config.models.filter((m) => m.pool).flatMap((m) => poolObjects(config, m).map((object) => ({ object, group: 'pools', source: `inference-stack/pools/${m.name}` })));
-}
+export const pools: Component<StackConfig> = {
+  groups: [poolsGroup],
+  render: (config): RenderedObject[] =>
+    config.models.filter((m) => m.pool).flatMap((m) => poolObjects(config, m).map((object) => ({ object, group: poolsGroup, source: `inference-stack/pools/${m.name}` }))),
+};
 
 function poolObjects(config: StackConfig, m: ResolvedModel): K8sObject[] {
   const { release, namespace, chart, values } = config;

@@ -1,15 +1,24 @@
 import type { K8sObject } from '../../../core/object.js';
+import type { Component } from '../../../render/component.js';
+import { defineGroup } from '../../../render/groups.js';
 import { contentHash } from '../../../render/hash.js';
 import { commonLabels } from '../../../render/labels.js';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../../../render/security.js';
-import type { RenderedObject } from '../../../render/types.js';
+import type { RenderedObject, UninstallHook } from '../../../render/types.js';
 import { boundedName, type ResolvedModel, type StackConfig } from '../config.js';
 import type { Infrastructure } from '../discovery.js';
 import { REGISTRAR_PY } from '../scripts.js';
+import { modelsGroup } from './models.js';
 
 export const REGISTRAR_UID = 65532;
 const SOURCE = 'inference-stack/model-registrar';
 const SCRIPT = 'register-models.py';
+
+export const registrarGroup = defineGroup<StackConfig>({
+  name: 'registrar',
+  description: "Sync LiteLLM's routes to the models once they serve (Job in the infrastructure namespace)",
+  after: [modelsGroup],
+});
 
 /** One LiteLLM model entry, as POST /model/new takes it (litellm.md 2.2). */
 export interface DesiredModel {
@@ -19,13 +28,10 @@ export interface DesiredModel {
 }
 
 export function desiredModel(config: StackConfig, m: ResolvedModel): DesiredModel {
-  // vLLM: LiteLLM's hosted_vllm provider; llama.cpp and Ollama: their OpenAI-compatible /v1 API.
-  // Ollama answers to its tag, llama.cpp to its alias (servedModelName).
-  const upstream = m.runtime === 'vllm' ? `hosted_vllm/${m.servedModelName}` : m.runtime === 'ollama' ? `openai/${m.values.modelTag}` : `openai/${m.servedModelName}`;
   return {
     model_name: m.servedModelName,
-    litellm_params: { model: upstream, api_base: m.apiBase, api_key: 'none' },
-    model_info: { id: m.litellmId, inferctl_owner: config.owner, inferctl_model: m.name, inferctl_runtime: m.runtime },
+    litellm_params: { model: m.runtime.litellmModel(m), api_base: m.apiBase, api_key: 'none' },
+    model_info: { id: m.litellmId, inferctl_owner: config.owner, inferctl_model: m.name, inferctl_runtime: m.runtime.name },
   };
 }
 
@@ -104,14 +110,20 @@ function registrarObjects(config: StackConfig, infra: Infrastructure, desired: D
   ];
 }
 
-/** The sync Job (after the models are Ready) and, for uninstall, the same Job with nothing desired. */
-export function renderRegistrar(config: StackConfig): { objects: RenderedObject[]; uninstallHooks: RenderedObject[] } {
+/** The sync Job, once the models are Ready. */
+export const registrar: Component<StackConfig> = {
+  groups: [registrarGroup],
+  render(config): RenderedObject[] {
+    const infra = config.infrastructure;
+    if (!infra) return [];
+    const desired = config.models.map((m) => desiredModel(config, m));
+    return registrarObjects(config, infra, desired, 'sync').map((object) => ({ object, group: registrarGroup, source: SOURCE, replaceOnChange: object.kind === 'Job' }));
+  },
+};
+
+/** For uninstall: the same Job with nothing desired, so the routes go with the models. */
+export function registrarUninstallHooks(config: StackConfig): UninstallHook[] {
   const infra = config.infrastructure;
-  if (!infra) return { objects: [], uninstallHooks: [] };
-  const desired = config.models.map((m) => desiredModel(config, m));
-  const wrap = (objects: K8sObject[], group: string) => objects.map((object) => ({ object, group, source: SOURCE, replaceOnChange: object.kind === 'Job' }));
-  return {
-    objects: wrap(registrarObjects(config, infra, desired, 'sync'), 'registrar'),
-    uninstallHooks: wrap(registrarObjects(config, infra, [], 'unregister'), 'uninstall-hooks'),
-  };
+  if (!infra) return [];
+  return registrarObjects(config, infra, [], 'unregister').map((object) => ({ object, source: SOURCE }));
 }

@@ -1,14 +1,23 @@
 import type { K8sObject } from '../../../core/object.js';
+import type { Component } from '../../../render/component.js';
+import { defineGroup } from '../../../render/groups.js';
 import { commonLabels } from '../../../render/labels.js';
 import type { RenderedObject } from '../../../render/types.js';
-import { MODEL_PORT, type StackConfig } from '../config.js';
-import { OLLAMA_START_SH } from '../scripts.js';
-import type { RuntimeName } from '../values.js';
+import type { StackConfig } from '../config.js';
+import { RUNTIMES } from '../runtimes/index.js';
+import { MODEL_PORT, type ModelRuntime } from '../runtimes/runtime.js';
 
-/** The modelFormat each runtime declares; InferenceServices name it together with the runtime. */
-export const MODEL_FORMATS: Record<RuntimeName, string> = { vllm: 'vLLM', llamacpp: 'gguf', ollama: 'ollama' };
 export const MODEL_UID = 1000;
 const SOURCE = 'inference-stack/runtimes';
+
+export const runtimesGroup = defineGroup<StackConfig>({
+  name: 'runtimes',
+  description: `ServingRuntimes <release>-${RUNTIMES.map((r) => r.name).join('|')}`,
+  gates: ({ kserveController: { namespace, name } }) => [
+    { kind: 'crd-established', name: 'servingruntimes.serving.kserve.io', why: 'ServingRuntimes need the KServe CRDs' },
+    { kind: 'deployment-available', namespace, name, why: "KServe's validating webhook (failurePolicy Fail) must answer before runtimes and InferenceServices are admitted" },
+  ],
+});
 
 /**
  * Model containers run as a non-root user without privileges; every runtime keeps its writable
@@ -28,23 +37,22 @@ const containerSecurity = {
  * are cluster-scoped and would collide between stack releases. autoSelect is off so the runtimes
  * never capture InferenceServices that other tools create in the namespace; ours name theirs.
  */
-export function renderRuntimes(config: StackConfig): RenderedObject[] {
-  const out: RenderedObject[] = [];
-  for (const runtime of ['vllm', 'llamacpp', 'ollama'] as const) {
-    if (!config.values.runtimes[runtime].enabled) continue;
-    out.push({ object: servingRuntime(config, runtime), group: 'runtimes', source: SOURCE });
-  }
-  return out;
+function renderRuntimes(config: StackConfig): RenderedObject[] {
+  return RUNTIMES.filter((r) => config.values.runtimes[r.name].enabled).map((r) => ({ object: servingRuntime(config, r), group: runtimesGroup, source: SOURCE }));
 }
 
-function servingRuntime(config: StackConfig, runtime: RuntimeName): K8sObject {
+function servingRuntime(config: StackConfig, runtime: ModelRuntime): K8sObject {
   const { release, namespace, chart, values } = config;
-  const rt = values.runtimes[runtime];
+  const rt = values.runtimes[runtime.name];
+  const server = runtime.server(rt);
   const container: Record<string, unknown> = {
     name: 'kserve-container',
     image: `${rt.image.repository}:${rt.image.tag}`,
     imagePullPolicy: rt.image.pullPolicy,
-    ...runtimeProcess(config, runtime),
+    // The server the runtime shares between its models; models add their own flags and env.
+    ...(server.command ? { command: server.command } : {}),
+    ...(server.args ? { args: server.args } : {}),
+    env: Object.entries(server.env).map(([name, value]) => ({ name, value })),
     ports: [{ containerPort: MODEL_PORT, protocol: 'TCP' }],
     resources: rt.resources,
     startupProbe: rt.startupProbe,
@@ -53,73 +61,23 @@ function servingRuntime(config: StackConfig, runtime: RuntimeName): K8sObject {
     securityContext: containerSecurity,
   };
   const spec: Record<string, unknown> = {
-    supportedModelFormats: [{ name: MODEL_FORMATS[runtime], version: '1', autoSelect: false }],
+    supportedModelFormats: [{ name: runtime.modelFormat, version: '1', autoSelect: false }],
     containers: [container],
   };
-  if (runtime === 'vllm') {
-    // Tensor-parallel workers exchange tensors through shared memory; the container default is 64 MiB.
-    container.volumeMounts = [{ name: 'devshm', mountPath: '/dev/shm' }];
-    spec.volumes = [{ name: 'devshm', emptyDir: { medium: 'Memory' } }];
+  if (runtime.volumes.length) {
+    container.volumeMounts = runtime.volumes.map(({ name, mountPath }) => ({ name, mountPath }));
+    spec.volumes = runtime.volumes.map(({ name, source }) => ({ name, ...source }));
   }
-  if (runtime === 'ollama') {
-    container.volumeMounts = [{ name: 'ollama-home', mountPath: '/var/lib/ollama' }];
-    spec.volumes = [{ name: 'ollama-home', emptyDir: {} }];
-  }
-  if (runtime !== 'ollama') spec.annotations = { 'prometheus.kserve.io/port': String(MODEL_PORT), 'prometheus.kserve.io/path': '/metrics' };
+  const metricsPath = runtime.capabilities.metricsPath;
+  if (metricsPath) spec.annotations = { 'prometheus.kserve.io/port': String(MODEL_PORT), 'prometheus.kserve.io/path': metricsPath };
   if (values.global.imagePullSecrets.length) spec.imagePullSecrets = values.global.imagePullSecrets.map((name) => ({ name }));
   const metadata: K8sObject['metadata'] = {
-    name: config.runtimeNames[runtime],
+    name: config.runtimeNames[runtime.name],
     namespace,
-    labels: commonLabels('serving-runtime', release, chart, runtime, rt.image.tag),
+    labels: commonLabels('serving-runtime', release, chart, runtime.name, rt.image.tag),
   };
-  // KServe swaps vllm/vllm-openai for vllm/vllm-openai-cpu when a model requests no GPU, keyed on this annotation.
-  if (runtime === 'vllm') metadata.annotations = { 'serving.kserve.io/server-type': 'vllmserver' };
+  if (runtime.annotations) metadata.annotations = { ...runtime.annotations };
   return { apiVersion: 'serving.kserve.io/v1alpha1', kind: 'ServingRuntime', metadata, spec };
 }
 
-/** Command, arguments and environment shared by every model of the runtime; models add their own. */
-function runtimeProcess(config: StackConfig, runtime: RuntimeName): Record<string, unknown> {
-  const env = (pairs: Record<string, string>) => Object.entries(pairs).map(([name, value]) => ({ name, value }));
-  if (runtime === 'vllm') {
-    return {
-      command: ['python3', '-m', 'vllm.entrypoints.openai.api_server'],
-      args: [`--port=${MODEL_PORT}`, '--model=/mnt/models', ...config.values.runtimes.vllm.args],
-      env: env({
-        HOME: '/tmp',
-        HF_HOME: '/tmp/hf',
-        VLLM_CONFIG_ROOT: '/tmp/vllm',
-        VLLM_CACHE_ROOT: '/tmp/vllm-cache',
-        VLLM_WORKER_MULTIPROC_METHOD: 'spawn',
-        // KServe's storage initializer already put the weights in /mnt/models.
-        HF_HUB_OFFLINE: '1',
-        VLLM_NO_USAGE_STATS: '1',
-        DO_NOT_TRACK: '1',
-      }),
-    };
-  }
-  if (runtime === 'llamacpp') {
-    const l = config.values.runtimes.llamacpp;
-    return {
-      // The image's entrypoint is llama-server; it reads LLAMA_ARG_* like the matching flags.
-      env: env({
-        LLAMA_ARG_HOST: '0.0.0.0',
-        LLAMA_ARG_PORT: String(MODEL_PORT),
-        LLAMA_ARG_CTX_SIZE: String(l.contextSize),
-        LLAMA_ARG_N_PARALLEL: String(l.parallel),
-        LLAMA_ARG_ENDPOINT_METRICS: '1',
-      }),
-    };
-  }
-  const o = config.values.runtimes.ollama;
-  return {
-    command: ['/bin/sh', '-c', OLLAMA_START_SH],
-    env: env({
-      HOME: '/var/lib/ollama',
-      OLLAMA_MODELS: '/var/lib/ollama/models',
-      // Keep the model in memory: Knative scales idle replicas away, not Ollama.
-      OLLAMA_KEEP_ALIVE: '-1',
-      OLLAMA_NUM_PARALLEL: String(o.numParallel),
-      OLLAMA_CONTEXT_LENGTH: String(o.contextLength),
-    }),
-  };
-}
+export const runtimes: Component<StackConfig> = { groups: [runtimesGroup], render: renderRuntimes };
