@@ -187,7 +187,7 @@ test('install stack (no models yet): runtimes and the registrar; LiteLLM routes 
   await inferctl('install stack', argv(COMMANDS[2]));
   await assertAllReady('stack');
   const runtimes = await sim.kubectlJson(['get', 'servingruntimes']);
-  assert.deepEqual(runtimes.items.map((r: any) => r.metadata.name).sort(), ['stack-llamacpp', 'stack-ollama', 'stack-vllm']);
+  assert.deepEqual(runtimes.items.map((r: any) => r.metadata.name).sort(), ['stack-llamacpp', 'stack-ollama', 'stack-sglang', 'stack-vllm']);
   assert.deepEqual(await litellmModels(), []);
 });
 
