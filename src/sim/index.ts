@@ -31,6 +31,7 @@ import { Scripts, type ScriptHandle, type ScriptRule } from './scripts.js';
 import { loadBuiltinSchemas } from './builtin-schema.js';
 import { clusterNodes } from './nodes.js';
 import { HttpFront } from './server.js';
+import { Faults, type FaultSpec } from './faults.js';
 import { Store, type ObjectQuery } from './store.js';
 
 export interface SimulatorOptions {
@@ -60,6 +61,8 @@ export interface SimulatorOptions {
   watchCacheSize?: number;
   /** Progress bookmarks on watches that allow them (default 10s). */
   bookmarkIntervalMs?: number;
+  /** API faults from the start (429, 500, resets, hung requests, latency); `sim.faults` changes them later. */
+  faults?: FaultSpec;
   /** Called for controller errors (default: printed to stderr). */
   onControllerError?: (controller: string, error: unknown) => void;
   /** Lines for the person running the simulator, e.g. where a fake LiteLLM listens (default: dropped). */
@@ -80,6 +83,8 @@ export interface Simulator {
   writeKubeconfig(file: string, opts?: KubeconfigOptions): string;
   /** A client that acts as the given field manager (create/apply/patch/delete objects in setup code). */
   client(fieldManager?: string): SimClient;
+  /** Faults of the API server itself for every HTTP request: `sim.faults.set({ rate429: 0.05, hang: 1 })`. */
+  readonly faults: Faults;
   /** Inject behaviour: `sim.script({ kind: 'Pod', namePrefix: 'x', imagePullError: true })`. */
   script(rule: ScriptRule): ScriptHandle;
   /** A webhook (by name) fails calls for `forMs` (or until the handle is removed). */
@@ -193,7 +198,10 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   scripts.onChange(() => runner.resync());
   runner.start(ctx, (l) => store.subscribe(l));
 
+  const faults = new Faults();
+  if (opts.faults) faults.set(opts.faults);
   const http = new HttpFront(api, {
+    faults,
     version: opts.version ?? { major: '1', minor: '35', gitVersion: 'v1.35.0' },
     bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 10_000,
     podLogs: (ns, pod) => podLogs.get(`${ns}/${pod}`),
@@ -219,6 +227,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     registry,
     writeKubeconfig: (file, o) => writeKubeconfig(file, url, o),
     client: (manager = 'sim-test') => new SimClient(api, manager),
+    faults,
     script: (rule) => scripts.add(rule),
     webhookDown: (name, forMs, message) => scripts.add({ webhook: name, down: true, forMs, message }),
     clearScripts: () => scripts.clear(),

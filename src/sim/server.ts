@@ -2,7 +2,9 @@
  * The HTTP front: routes Kubernetes REST paths to the ApiServer, negotiates Table and aggregated
  * discovery responses, streams watches, logs every request, and turns errors into Status bodies.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, ServerResponse, type IncomingMessage, type Server } from 'node:http';
+
+const ServerResponseProto = ServerResponse.prototype;
 import { randomUUID } from 'node:crypto';
 import type { K8sObject } from '../core/object.js';
 import { PATCH_CONTENT_TYPES, type ApiServer, type FieldValidation, type RequestOptions } from './api.js';
@@ -27,9 +29,12 @@ import { serveWatch } from './watch.js';
 import { decodeKubernetesProtobuf } from './protobuf.js';
 import { isObj } from './util.js';
 import { parse as parseYaml } from 'yaml';
+import type { Faults } from './faults.js';
 
 export interface HttpOptions {
   version: VersionInfo;
+  /** Injected failures (429, 500, resets, hung requests, latency); see faults.ts. */
+  faults: Faults;
   /** Progress bookmarks on watches that allow them. */
   bookmarkIntervalMs: number;
   podLogs(namespace: string, pod: string, container?: string): string | undefined;
@@ -55,7 +60,7 @@ export class HttpFront {
     private readonly opts: HttpOptions,
   ) {
     this.server = createServer((req, res) => {
-      this.handle(req, res).catch((e: unknown) => this.fail(res, e));
+      this.serve(req, res).catch((e: unknown) => this.fail(res, e));
     });
     // Watches are long-lived; never let Node's request timeout cut them.
     this.server.requestTimeout = 0;
@@ -78,6 +83,53 @@ export class HttpFront {
       this.server.close(() => resolve());
       this.server.closeAllConnections();
     });
+  }
+
+  /** Requests pass the fault injector first: what a client sees from an overloaded or flaky server. */
+  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const faults = this.opts.faults;
+    if (!faults.active) return this.handle(req, res);
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const fault = faults.decide(path);
+    if (faults.latencyMs) await new Promise((r) => setTimeout(r, faults.latencyMs));
+    switch (fault) {
+      case 'hang':
+        // Never answered; the connection stays open until the client gives up or the simulator stops.
+        req.resume();
+        return;
+      case 'reset':
+        req.socket.destroy();
+        return;
+      case '429':
+        res.setHeader('Retry-After', String(faults.retryAfterSeconds));
+        this.json(res, 429, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Too many requests, please try again later.', reason: 'TooManyRequests', details: { retryAfterSeconds: faults.retryAfterSeconds }, code: 429 });
+        return;
+      case '500':
+        this.json(res, 500, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Internal error occurred: simulated server fault', reason: 'InternalError', code: 500 });
+        return;
+      case '500-after':
+      case 'reset-after': {
+        // The request takes effect; only its answer is lost.
+        const after = fault;
+        res.writeHead = (() => res) as unknown as typeof res.writeHead;
+        res.setHeader = (() => res) as unknown as typeof res.setHeader;
+        const end = res.end.bind(res);
+        res.end = ((..._args: unknown[]) => {
+          if (after === 'reset-after') {
+            req.socket.destroy();
+            return res;
+          }
+          const body = JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Internal error occurred: etcdserver: request timed out', reason: 'InternalError', code: 500 });
+          res.statusCode = 500;
+          ServerResponseProto.setHeader.call(res, 'Content-Type', 'application/json');
+          ServerResponseProto.writeHead.call(res, 500);
+          return end(body);
+        }) as typeof res.end;
+        return this.handle(req, res);
+      }
+      default:
+        return this.handle(req, res);
+    }
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

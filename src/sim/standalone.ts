@@ -6,8 +6,9 @@
 import { resolve } from 'node:path';
 import { startSimulator } from './index.js';
 import { openJournal } from './journal.js';
+import { parseFaults, type FaultSpec } from './faults.js';
 
-const HELP = `Usage: k8s-sim [--port N] [--kubeconfig FILE] [--speed X] [--controllers all|core|none] [--cpu-nodes N] [--gpu-nodes N] [--journal FILE]
+const HELP = `Usage: k8s-sim [--port N] [--kubeconfig FILE] [--speed X] [--controllers all|core|none] [--cpu-nodes N] [--gpu-nodes N] [--journal FILE] [--faults SPEC]
 
 Starts the in-process Kubernetes API simulator on 127.0.0.1 with the default controllers: the
 workload controllers and kubelet, and the operators of the platform (cert-manager and its
@@ -24,6 +25,8 @@ LiteLLM pods. Lines starting "k8s-sim:" say where such fakes listen.
                     nvidia.com/gpu=present:NoSchedule (default 0)
   --journal FILE    append every stored change to FILE as a JSON line (resourceVersion order;
                     metadata, conditions and phase only, never data)
+  --faults SPEC     API faults per request, e.g. 429=5%,500=5%,500after=1%,reset=1%,resetafter=1%,
+                    hang=1,latency=20ms,retryafter=1,seed=7 (rates of requests; hang: the next N hang)
   --help            show this help
 `;
 
@@ -33,6 +36,7 @@ interface Args {
   speed: number;
   controllers: 'all' | 'core' | 'none';
   journal?: string;
+  faults?: FaultSpec;
   cpuNodes: number;
   gpuNodes: number;
 }
@@ -68,6 +72,9 @@ export function parseArgs(argv: string[]): Args | 'help' {
       }
       case '--journal':
         args.journal = resolve(value());
+        break;
+      case '--faults':
+        args.faults = parseFaults(value());
         break;
       case '--controllers': {
         const v = value();
@@ -109,6 +116,7 @@ export async function main(): Promise<void> {
     controllers: args.controllers,
     cpuNodes: args.cpuNodes,
     gpuNodes: args.gpuNodes,
+    faults: args.faults,
     onNotice: (message) => process.stdout.write(`k8s-sim: ${message}\n`),
   });
   if (args.journal) sim.store.subscribe(openJournal(args.journal));
