@@ -9,8 +9,10 @@ import { coalesceTablesOf, coalesceValues } from '../values/coalesce.js';
 import type { ValueOptions } from '../values/options.js';
 import { ensureNamespace, releaseLookup, type ActionContext, type WaitOptions } from './context.js';
 import { deploy, type DeployResult } from './deploy.js';
-import { uninstall } from './uninstall.js';
-import { rollback } from './rollback.js';
+import { uninstallLocked } from './uninstall.js';
+import { rollbackLocked } from './rollback.js';
+import { underReleaseLock } from './operation.js';
+import { Interrupted } from '../apply/engine.js';
 
 export interface InstallRequest {
   name: string;
@@ -24,6 +26,12 @@ export interface InstallRequest {
   dryRun: boolean;
   rollbackOnFailure: boolean;
   wait: WaitOptions;
+  /** Adopt objects that belong to another release or to nobody (Helm's --take-ownership). */
+  takeOwnership?: boolean;
+  /** Take the release's lock even though another operation holds it (its process is gone). */
+  forceLock?: boolean;
+  /** Revisions kept (--history-max); default 10. */
+  historyMax?: number;
   /**
    * How an upgrade treats the last release's values (Helm's pkg/action/upgrade.go reuseValues):
    * 'reset' ignores them; 'reuse' lays the new values over them and renders on the last release's
@@ -38,12 +46,22 @@ export interface InstallRequest {
  * again: the apply is idempotent, so the second run converges from wherever the first stopped.
  */
 export async function installOrUpgrade(ctx: ActionContext, req: InstallRequest, mode: 'install' | 'upgrade' | 'upgrade-install'): Promise<DeployResult> {
+  assertReleaseName(req.name);
+  assertNamespaceName(req.namespace);
   // Without --create-namespace a missing namespace fails first; with it, the namespace is created
   // only once the release renders, so a release that cannot render leaves nothing behind (as Helm).
   if (!req.createNamespace) await ensureNamespace(ctx, req.namespace, false, req.dryRun);
+  const exists = !!(await ctx.kube.get({ apiVersion: 'v1', kind: 'Namespace', name: req.namespace }));
+  if (req.dryRun || !exists) return installChecked(ctx, req, mode, undefined);
+  return underReleaseLock(ctx, req.name, req.namespace, { operation: mode === 'install' ? 'install' : 'upgrade', force: !!req.forceLock, signal: req.wait.signal }, (signal) =>
+    installChecked(ctx, { ...req, wait: { ...req.wait, signal } }, mode, signal),
+  );
+}
+
+async function installChecked(ctx: ActionContext, req: InstallRequest, mode: 'install' | 'upgrade' | 'upgrade-install', locked: AbortSignal | undefined): Promise<DeployResult> {
   const current = await ctx.store.current(req.name, req.namespace);
-  if (mode === 'install' && current && current.status === 'deployed') {
-    throw new UserError(`release "${req.name}" already exists in namespace "${req.namespace}" (revision ${current.revision}, ${current.chart.name}). Use "inferctl upgrade ${req.name} CHART" to change it.`);
+  if (mode === 'install' && current && current.status !== 'uninstalled' && current.status !== 'failed') {
+    throw new UserError(`release "${req.name}" already exists in namespace "${req.namespace}" (revision ${current.revision}, ${current.chart.name}, ${current.status}). Use "inferctl upgrade ${req.name} CHART -n ${req.namespace}" to change it.`);
   }
   if (mode === 'upgrade' && !current) {
     throw new UserError(`release "${req.name}" is not installed in namespace "${req.namespace}". Use "inferctl install", or "inferctl upgrade --install".`);
@@ -54,7 +72,22 @@ export async function installOrUpgrade(ctx: ActionContext, req: InstallRequest, 
   const isUpgrade = !!current && current.status !== 'uninstalled';
   const rendered = await renderForDeploy(ctx, req, isUpgrade ? current : undefined);
   for (const w of rendered.warnings) ctx.progress.emit({ type: 'info', message: `warning: ${w}` });
+  if (req.createNamespace && !locked && !req.dryRun) {
+    // A namespace this command creates: lock the release as soon as it exists, and look again.
+    await ensureNamespace(ctx, req.namespace, true, false);
+    return underReleaseLock(ctx, req.name, req.namespace, { operation: mode === 'install' ? 'install' : 'upgrade', force: !!req.forceLock, signal: req.wait.signal }, async (signal) => {
+      const now = await ctx.store.current(req.name, req.namespace);
+      if (now && (!current || now.revision !== current.revision)) {
+        throw new UserError(`release "${req.name}" in namespace "${req.namespace}" changed while this command prepared it (now revision ${now.revision}, ${now.status}); run the command again.`);
+      }
+      return deployRendered(ctx, { ...req, wait: { ...req.wait, signal } }, rendered, current, isUpgrade);
+    });
+  }
   if (req.createNamespace) await ensureNamespace(ctx, req.namespace, true, req.dryRun);
+  return deployRendered(ctx, req, rendered, current, isUpgrade);
+}
+
+async function deployRendered(ctx: ActionContext, req: InstallRequest, rendered: RenderedRelease, current: ReleaseRecord | undefined, isUpgrade: boolean): Promise<DeployResult> {
   try {
     return await deploy(ctx, {
       name: req.name,
@@ -73,16 +106,18 @@ export async function installOrUpgrade(ctx: ActionContext, req: InstallRequest, 
       force: req.force,
       dryRun: req.dryRun,
       wait: req.wait,
+      takeOwnership: req.takeOwnership,
+      historyMax: req.historyMax,
     });
   } catch (err) {
-    if (!req.rollbackOnFailure || req.dryRun) throw err;
+    if (!req.rollbackOnFailure || req.dryRun || err instanceof Interrupted) throw err;
     const lastGood = isUpgrade ? (await ctx.store.history(req.name, req.namespace)).filter((r) => r.status === 'superseded' || r.status === 'deployed').pop() : undefined;
     if (lastGood) {
       ctx.progress.emit({ type: 'info', message: `rolling back to revision ${lastGood.revision} (--rollback-on-failure)` });
-      await rollback(ctx, { name: req.name, namespace: req.namespace, revision: lastGood.revision, force: req.force, wait: req.wait });
+      await rollbackLocked(ctx, { name: req.name, namespace: req.namespace, revision: lastGood.revision, force: req.force, wait: req.wait });
     } else {
       ctx.progress.emit({ type: 'info', message: 'removing the failed install (--rollback-on-failure); data and generated secrets are kept' });
-      await uninstall(ctx, { name: req.name, namespace: req.namespace, purge: false, wait: req.wait });
+      await uninstallLocked(ctx, { name: req.name, namespace: req.namespace, purge: false, wait: req.wait });
     }
     throw err;
   }
@@ -90,8 +125,6 @@ export async function installOrUpgrade(ctx: ActionContext, req: InstallRequest, 
 
 /** Renders what install or upgrade applies, with the values Helm would use for it. */
 async function renderForDeploy(ctx: ActionContext, req: InstallRequest, previous: ReleaseRecord | undefined): Promise<RenderedRelease> {
-  assertReleaseName(req.name);
-  assertNamespaceName(req.namespace);
   const given = userValuesOf(req);
   const render = { chart: req.chart, release: req.name, namespace: req.namespace, manifestsDir: req.manifestsDir, releases: await releaseLookup(ctx, req.namespace) };
   if (!previous || req.values === 'reset') return renderWithValues(render, given.values, given.sourceOf);

@@ -1,19 +1,25 @@
-import { UserError } from '../core/errors.js';
 import { describeObject, type K8sObject } from '../core/object.js';
 import { KubeApiError, refOf, type KubeClient } from '../kube/types.js';
+import { AbortedError, pause } from '../kube/transport.js';
 import { assertPlan, sortGroups } from '../render/order.js';
 import type { Gate, GroupSpec, PlannedObject } from '../render/types.js';
-import { evaluateReadinessAsync, type Readiness } from '../wait/index.js';
+import { evaluateReadinessAsync, readinessRuleFor, type Readiness } from '../wait/index.js';
+import { ApplyFailure, Interrupted, investigateHint, type BlockedObject, type NotStartedGroup } from './failure.js';
+import { autoscaledTargets, conflictsOf, differences, partOf, releaseKey, setUsers, usersOf, withUsers, type ReleaseIdentity } from './ownership.js';
 import type { ProgressSink } from './progress.js';
+import { PollReads } from './reads.js';
 import { restartIfStartedBeforeCrd } from './restart-gate.js';
+
+export { ApplyFailure, Interrupted, investigateHint, type BlockedObject } from './failure.js';
 
 export const FIELD_MANAGER = 'inferctl';
 
 export interface EngineOptions {
   kube: KubeClient;
   progress: ProgressSink;
-  /** Labels stamped on every applied object (ApplySet membership, release). */
+  /** Labels stamped on every applied object (ApplySet membership). */
   memberLabels: Record<string, string>;
+  /** Take fields other managers hold without reporting them (server-side apply force). */
   force: boolean;
   wait: boolean;
   dryRun: boolean;
@@ -23,45 +29,28 @@ export interface EngineOptions {
   failGraceMs: number;
   /** Objects of the previous revision, to decide replace-on-change. */
   previous?: Map<string, K8sObject>;
+  /** SIGINT/SIGTERM: every wait stops at once and the run ends as Interrupted. */
   signal?: AbortSignal;
+  /** The release applying: ownership checks and shared objects. Absent for uninstall hooks. */
+  release?: ReleaseIdentity;
+  /** Adopt objects that belong to another release or to nobody (Helm's --take-ownership). */
+  takeOwnership?: boolean;
+  /** "release X in namespace Y" for an ApplySet id, for messages. */
+  ownerOf?: (applySetId: string) => string | undefined;
 }
 
-export interface BlockedObject {
-  object: string;
-  group: string;
-  readiness: Readiness;
-  hint: string;
+/** What a run changed besides applying: drift it reverted, objects it adopted or shares. */
+export interface EngineNotes {
+  reverted: string[];
+  adopted: string[];
+  shared: string[];
 }
 
-/** Raised when the plan cannot finish: names what is blocked, on what, and what to run next. */
-export class ApplyFailure extends UserError {
-  constructor(
-    readonly summary: string,
-    readonly blocked: BlockedObject[],
-    readonly appliedGroups: string[],
-  ) {
-    const lines = blocked.map((b) => `  - ${b.object} (group ${b.group}): ${b.readiness.message}${b.readiness.cause && !b.readiness.message.includes(b.readiness.cause) ? `; ${b.readiness.cause}` : ''}\n    next: ${b.hint}`);
-    super(`${summary}${lines.length ? `\n${lines.join('\n')}` : ''}`);
-  }
-}
-
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
-  });
-
-/** The exact command a person runs next to see why an object is stuck. */
-export function investigateHint(obj: K8sObject, readiness?: Readiness): string {
-  const ns = obj.metadata.namespace ? ` -n ${obj.metadata.namespace}` : '';
-  const podCause = /Pod (?:([a-z0-9-]+)\/)?([a-z0-9.-]+)/.exec(readiness?.cause ?? readiness?.message ?? '');
-  if (podCause && /BackOff|Error|CrashLoop|exit|failed/i.test(readiness?.message ?? readiness?.cause ?? '')) {
-    return `kubectl describe pod ${podCause[2]}${podCause[1] ? ` -n ${podCause[1]}` : ns} && kubectl logs ${podCause[2]}${podCause[1] ? ` -n ${podCause[1]}` : ns} --all-containers`;
-  }
-  if (obj.kind === 'Job') return `kubectl logs job/${obj.metadata.name}${ns} --all-containers && kubectl describe job ${obj.metadata.name}${ns}`;
-  if (obj.kind === 'Deployment') return `kubectl describe deployment ${obj.metadata.name}${ns} && kubectl get pods${ns} -l ${Object.entries(((obj.spec as any)?.selector?.matchLabels ?? {}) as Record<string, string>).map(([k, v]) => `${k}=${v}`).join(',')}`;
-  const resource = obj.apiVersion.includes('/') ? `${obj.kind.toLowerCase()}.${obj.apiVersion.split('/')[0]}` : obj.kind.toLowerCase();
-  return `kubectl describe ${resource} ${obj.metadata.name}${ns}`;
+interface Pending {
+  obj: K8sObject;
+  since: number;
+  failedSince: number;
+  last?: Readiness;
 }
 
 function withMemberLabels(obj: K8sObject, labels: Record<string, string>): K8sObject {
@@ -75,20 +64,42 @@ function isTransient(err: unknown): boolean {
   return /failed calling webhook|no endpoints available|connection refused|the server could not find the requested resource|no matches for kind/i.test(err.message);
 }
 
+/** Why an existing Job must be run again: its template changed, or it failed (a re-run retries it). */
+function jobReplaceReason(live: K8sObject, desired: K8sObject, recorded: K8sObject | undefined): string | undefined {
+  const template = (o: K8sObject) => JSON.stringify((o.spec as { template?: unknown } | undefined)?.template ?? o.spec);
+  const failed = ((live.status as { conditions?: { type: string; status: string; reason?: string; message?: string }[] } | undefined)?.conditions ?? []).find((c) => c.type === 'Failed' && c.status === 'True');
+  if (failed) return `it had failed (${[failed.reason, failed.message].filter(Boolean).join(': ') || 'Failed'}); running it again`;
+  if (!recorded) return template(live) === template(desired) ? undefined : 'its template changed';
+  return template(recorded) === template(desired) ? undefined : 'its template changed';
+}
+
 /**
  * Applies groups as a DAG: a group starts when every group it depends on is ready, independent
  * branches run together, each object is server-side applied and then waited on with its kind's
- * readiness rule. CRDs of a group are applied and established before the rest of that group.
+ * readiness rule. CRDs and Namespaces of a group are applied and established before the rest.
+ * When one group fails, every other wait stops and the failure lists all that was blocked.
  */
 export class ApplyEngine {
   private readonly start = Date.now();
-  private readonly appliedObjects = new Map<string, K8sObject>();
   private readonly done: string[] = [];
+  private readonly started = new Set<string>();
+  private readonly waiting = new Map<string, Map<string, Pending>>();
+  private readonly stop = new AbortController();
+  private readonly signal: AbortSignal;
+  private readonly failures: unknown[] = [];
+  private autoscaled = new Map<string, Promise<Set<string>>>();
+  readonly notes: EngineNotes = { reverted: [], adopted: [], shared: [] };
 
-  constructor(private readonly opts: EngineOptions) {}
+  constructor(private readonly opts: EngineOptions) {
+    this.signal = opts.signal ? AbortSignal.any([opts.signal, this.stop.signal]) : this.stop.signal;
+  }
 
   private deadline(): number {
     return this.start + this.opts.timeoutMs;
+  }
+
+  appliedGroups(): string[] {
+    return [...this.done];
   }
 
   async run(objects: PlannedObject[], groups: GroupSpec[]): Promise<void> {
@@ -103,24 +114,49 @@ export class ApplyEngine {
       if (!p) {
         p = (async () => {
           await Promise.all(g.dependsOn.map((d) => runGroup(byName.get(d)!)));
-          await this.runGroup(g, byGroup.get(g.name) ?? []);
+          try {
+            await this.runGroup(g, byGroup.get(g.name) ?? []);
+          } catch (err) {
+            if (!(err instanceof AbortedError)) {
+              this.failures.push(err);
+              this.stop.abort();
+            }
+            throw err;
+          }
         })();
         running.set(g.name, p);
       }
       return p;
     };
-    const results = await Promise.allSettled(ordered.map(runGroup));
-    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failure) throw failure.reason;
+    await Promise.allSettled(ordered.map(runGroup));
+    const notStarted: NotStartedGroup[] = ordered
+      .filter((g) => !this.started.has(g.name))
+      .map((g) => ({ group: g.name, waitingFor: g.dependsOn.filter((d) => !this.done.includes(d)) }));
+    if (this.opts.signal?.aborted) throw new Interrupted(this.blockedNow(), this.appliedGroups(), notStarted);
+    if (!this.failures.length) return;
+    const first = this.failures[0];
+    if (!(first instanceof ApplyFailure)) throw first;
+    const listed = new Set(first.blocked.map((b) => b.object));
+    const others = this.blockedNow().filter((b) => !listed.has(b.object));
+    throw new ApplyFailure(first.summary, [...first.blocked, ...others], this.appliedGroups(), notStarted);
   }
 
-  appliedGroups(): string[] {
-    return [...this.done];
+  /** Every object some group still waits for, with what it last reported. */
+  private blockedNow(): BlockedObject[] {
+    const out: BlockedObject[] = [];
+    for (const [group, pending] of this.waiting) {
+      for (const [name, s] of pending) {
+        const readiness = s.last ?? { state: 'progressing' as const, message: 'not observed yet' };
+        out.push({ object: name, group, readiness, hint: investigateHint(s.obj, s.last) });
+      }
+    }
+    return out;
   }
 
   private async runGroup(group: GroupSpec, objects: PlannedObject[]): Promise<void> {
     const { progress } = this.opts;
     const started = Date.now();
+    this.started.add(group.name);
     progress.emit({ type: 'group-start', group: group.name, description: group.description });
     for (const gate of group.gates ?? []) await this.waitGate(group, gate);
     const definitions = objects.filter((o) => o.object.kind === 'CustomResourceDefinition' || o.object.kind === 'Namespace');
@@ -145,9 +181,10 @@ export class ApplyEngine {
       : { apiVersion: 'apps/v1', kind: 'Deployment', namespace: gate.namespace, name: gate.name };
     let last = '';
     for (;;) {
+      const reads = new PollReads(this.opts.kube);
       const obj = await this.opts.kube.get(ref);
       const readiness: Readiness = obj
-        ? await evaluateReadinessAsync(obj, (q) => this.opts.kube.list({ apiVersion: q.apiVersion, kind: q.kind, namespace: q.namespace, labelSelector: selectorString(q.labelSelector) }).then((items) => (q.name ? items.filter((i) => i.metadata.name === q.name) : items)))
+        ? await evaluateReadinessAsync(obj, (q) => reads.related(q))
         : { state: 'progressing', message: `${ref.kind} ${gate.namespace ? `${gate.namespace}/` : ''}${gate.name} does not exist yet` };
       if (readiness.state === 'ready') return;
       const message = `${gate.why}: ${readiness.message}`;
@@ -157,7 +194,7 @@ export class ApplyEngine {
         const hint = obj ? investigateHint(obj, readiness) : `is the operators layer installed? npx inferctl install operators ./charts/inference-operators`;
         throw new ApplyFailure(`timed out before group ${group.name} could start: ${gate.why}`, [{ object: describeObject({ kind: ref.kind, metadata: { name: gate.name, namespace: gate.namespace } }), group: group.name, readiness, hint }], this.appliedGroups());
       }
-      await sleep(this.opts.pollMs, this.opts.signal);
+      await pause(this.opts.pollMs, this.signal);
     }
   }
 
@@ -167,28 +204,117 @@ export class ApplyEngine {
     return out;
   }
 
+  private owner(id: string | undefined): string {
+    if (!id) return 'was not created by inferctl (it has no ApplySet membership label; kubectl or another tool made it)';
+    const who = this.opts.ownerOf?.(id);
+    return who ? `belongs to ${who}` : `belongs to another ApplySet (${id})`;
+  }
+
   private async applyOne(group: GroupSpec, r: PlannedObject): Promise<K8sObject> {
-    const { kube, progress } = this.opts;
-    const desired = withMemberLabels(r.object, this.opts.memberLabels);
+    const { kube, progress, release } = this.opts;
+    let desired = withMemberLabels(r.object, this.opts.memberLabels);
     const name = describeObject(desired);
+    const live = await kube.get(refOf(desired));
+    if (r.shared && release) return this.applyShared(group, r, desired, live);
+    if (live && release && partOf(live) !== release.applySetId) {
+      if (!this.opts.takeOwnership) {
+        const rename = r.nameFrom ? `set ${r.nameFrom} to another name for this release` : `give this release's object another name in the values`;
+        const scope = r.object.metadata.namespace ? '' : ' It is cluster-scoped, so releases in different namespaces share its name.';
+        throw new ApplyFailure(
+          `${name} already exists and ${this.owner(partOf(live))}; inferctl never takes over an object silently.${scope} To go on, ${rename}, delete the existing one if nothing needs it, or re-run with --take-ownership to adopt it (it then belongs to release ${release.name} and goes with it).`,
+          [],
+          this.appliedGroups(),
+        );
+      }
+      this.notes.adopted.push(name);
+      progress.emit({ type: 'info', message: `adopting ${name}, which ${this.owner(partOf(live))} (--take-ownership)` });
+    }
+    desired = await this.withoutAutoscaledReplicas(desired);
     let replaced = false;
-    if (r.replaceOnChange && !this.opts.dryRun) replaced = await this.replaceIfChanged(desired);
+    if (r.replaceOnChange && live && !this.opts.dryRun) {
+      const why = jobReplaceReason(live, desired, this.opts.previous?.get(name));
+      if (why) {
+        progress.emit({ type: 'info', message: `${name} is replaced: ${why}` });
+        await this.deleteAndWait(desired);
+        replaced = true;
+      }
+    }
+    const result = await this.applyWithRetries(group, desired, name);
+    const action = this.opts.dryRun ? 'dry-run' : replaced ? 'replaced' : !live ? 'created' : live.metadata.resourceVersion === result.metadata.resourceVersion ? 'unchanged' : 'configured';
+    progress.emit({ type: 'applied', group: group.name, object: name, action });
+    return result;
+  }
+
+  /**
+   * A shared object: created by the first release that needs it; later releases check they would
+   * render the same and register in its users instead of taking it over.
+   */
+  private async applyShared(group: GroupSpec, r: PlannedObject, desired: K8sObject, live: K8sObject | undefined): Promise<K8sObject> {
+    const release = this.opts.release!;
+    const me = releaseKey(release);
+    const name = describeObject(desired);
+    if (!live || partOf(live) === release.applySetId) {
+      const mine = withUsers(desired, live, release);
+      const users = usersOf(mine);
+      const result = await this.applyWithRetries(group, mine, name);
+      if (users.length > 1) this.notes.shared.push(`${name} (with ${users.filter((u) => u !== me).join(', ')})`);
+      this.opts.progress.emit({ type: 'applied', group: group.name, object: name, action: this.opts.dryRun ? 'dry-run' : !live ? 'created' : live.metadata.resourceVersion === result.metadata.resourceVersion ? 'unchanged' : 'configured' });
+      return result;
+    }
+    const differ = differences(r.object, live);
+    if (differ.length) {
+      throw new ApplyFailure(
+        `${name} is shared by the releases that use it and ${this.owner(partOf(live))}, which renders it differently (${differ.slice(0, 5).join(', ')}${differ.length > 5 ? ', ...' : ''}). Render it the same way in this release (the values behind those fields), or turn it off in this release and use the existing one.`,
+        [],
+        this.appliedGroups(),
+      );
+    }
+    if (!this.opts.dryRun && !usersOf(live).includes(me)) await setUsers(this.opts.kube, live, [...usersOf(live), me]);
+    this.notes.shared.push(`${name} (${this.owner(partOf(live))})`);
+    this.opts.progress.emit({ type: 'applied', group: group.name, object: name, action: 'shared' });
+    return live;
+  }
+
+  /** An HPA or KEDA owns the replicas of its target: the release never fights it over them. */
+  private async withoutAutoscaledReplicas(desired: K8sObject): Promise<K8sObject> {
+    const spec = desired.spec as Record<string, unknown> | undefined;
+    if ((desired.kind !== 'Deployment' && desired.kind !== 'StatefulSet') || spec?.replicas === undefined || !desired.metadata.namespace) return desired;
+    const ns = desired.metadata.namespace;
+    let targets = this.autoscaled.get(ns);
+    if (!targets) this.autoscaled.set(ns, (targets = autoscaledTargets(this.opts.kube, ns)));
+    if (!(await targets).has(`${desired.kind}/${desired.metadata.name}`)) return desired;
+    const { replicas: _left, ...rest } = spec;
+    this.opts.progress.emit({ type: 'info', message: `${describeObject(desired)}: replicas left to its autoscaler` });
+    return { ...desired, spec: rest };
+  }
+
+  /**
+   * Server-side apply; a field another manager changed since (kubectl scale, edit) is taken back and
+   * reported, since the release's render is what should be running; transient errors are retried.
+   */
+  private async applyWithRetries(group: GroupSpec, desired: K8sObject, name: string): Promise<K8sObject> {
+    const { kube, progress } = this.opts;
+    let force = this.opts.force;
     for (;;) {
       try {
-        const before = replaced ? undefined : await kube.get(refOf(desired));
-        const live = await kube.apply(desired, { fieldManager: FIELD_MANAGER, force: this.opts.force, dryRun: this.opts.dryRun });
-        const action = this.opts.dryRun ? 'dry-run' : replaced ? 'replaced' : !before ? 'created' : before.metadata.resourceVersion === live.metadata.resourceVersion ? 'unchanged' : 'configured';
-        progress.emit({ type: 'applied', group: group.name, object: name, action });
-        this.appliedObjects.set(name, live);
-        return live;
+        return await kube.apply(desired, { fieldManager: FIELD_MANAGER, force, dryRun: this.opts.dryRun });
       } catch (err) {
-        if (isTransient(err) && Date.now() < this.deadline()) {
-          progress.emit({ type: 'waiting', group: group.name, object: name, message: `apply retried: ${(err as Error).message}` });
-          await sleep(this.opts.pollMs, this.opts.signal);
+        if (err instanceof AbortedError) throw err;
+        if (err instanceof KubeApiError && err.code === 409 && !force) {
+          const conflicts = conflictsOf(err);
+          for (const c of conflicts) {
+            const note = `${name} ${c.field} (changed by ${c.manager})`;
+            this.notes.reverted.push(note);
+            progress.emit({ type: 'info', message: `reverting ${note}` });
+          }
+          if (!conflicts.length) progress.emit({ type: 'info', message: `reverting fields of ${name} another manager changed: ${err.message}` });
+          force = true;
           continue;
         }
-        if (err instanceof KubeApiError && err.code === 409 && !this.opts.force) {
-          throw new ApplyFailure(`${name}: ${err.message}. Another field manager owns these fields; re-run with --force-conflicts to take them over.`, [], this.appliedGroups());
+        if (isTransient(err) && Date.now() < this.deadline()) {
+          progress.emit({ type: 'waiting', group: group.name, object: name, message: `apply retried: ${(err as Error).message}` });
+          await pause(this.opts.pollMs, this.signal);
+          continue;
         }
         if (err instanceof KubeApiError) {
           throw new ApplyFailure(`${name} was rejected by the API server (${err.code}${err.reason ? ` ${err.reason}` : ''}): ${err.message}`, [], this.appliedGroups());
@@ -198,71 +324,59 @@ export class ApplyEngine {
     }
   }
 
-  /** Jobs are immutable: a changed Job is deleted (with its pods) and created again. */
-  private async replaceIfChanged(desired: K8sObject): Promise<boolean> {
+  /** Jobs are immutable: delete (with their pods) and wait until gone before creating again. */
+  private async deleteAndWait(desired: K8sObject): Promise<void> {
     const { kube } = this.opts;
-    const live = await kube.get(refOf(desired));
-    if (!live) return false;
-    const wanted = JSON.stringify((desired as any).spec?.template ?? desired.spec);
-    const recorded = this.opts.previous?.get(describeObject(desired));
-    const previousTemplate = recorded ? JSON.stringify((recorded as any).spec?.template ?? recorded.spec) : undefined;
-    if (previousTemplate === wanted) return false;
     await kube.delete(refOf(desired), { propagationPolicy: 'Foreground' });
     const deadline = Date.now() + Math.min(this.opts.timeoutMs, 120_000);
-    while ((await kube.get(refOf(desired))) && Date.now() < deadline) await sleep(this.opts.pollMs, this.opts.signal);
-    return true;
+    while ((await kube.get(refOf(desired))) && Date.now() < deadline) await pause(this.opts.pollMs, this.signal);
   }
 
   private async waitReady(group: GroupSpec, objects: K8sObject[], definitionsOnly: boolean): Promise<void> {
     const { kube, progress } = this.opts;
-    const pending = new Map(objects.map((o) => [describeObject(o), { obj: o, since: Date.now(), failedSince: 0, last: undefined as Readiness | undefined }]));
-    while (pending.size) {
-      await Promise.all(
-        [...pending.entries()].map(async ([name, state]) => {
-          const live = await kube.get(refOf(state.obj));
-          const readiness: Readiness = live
-            ? await evaluateReadinessAsync(live, async (q) => {
-                const items = await kube.list({ apiVersion: q.apiVersion, kind: q.kind, namespace: q.namespace, labelSelector: selectorString(q.labelSelector) });
-                return q.name ? items.filter((i) => i.metadata.name === q.name) : items;
-              })
-            : { state: 'progressing', message: `${name} is not there (deleted by someone else?)` };
-          state.last = readiness;
-          if (readiness.state === 'ready') {
-            pending.delete(name);
-            progress.emit({ type: 'ready', group: group.name, object: name, elapsedMs: Date.now() - state.since });
-            return;
-          }
-          if (readiness.state === 'failed') {
-            state.failedSince ||= Date.now();
-          } else {
-            state.failedSince = 0;
-          }
-          progress.emit({ type: 'waiting', group: group.name, object: name, message: readiness.message });
-        }),
-      );
-      const failed = [...pending.values()].filter((s) => s.failedSince && Date.now() - s.failedSince >= this.opts.failGraceMs);
-      if (failed.length) {
-        throw new ApplyFailure(
-          `group ${group.name} failed`,
-          failed.map((s) => ({ object: describeObject(s.obj), group: group.name, readiness: s.last!, hint: investigateHint(s.obj, s.last) })),
-          this.appliedGroups(),
+    const pending = new Map<string, Pending>(objects.map((o) => [describeObject(o), { obj: o, since: Date.now(), failedSince: 0 }]));
+    this.waiting.set(group.name, pending);
+    try {
+      while (pending.size) {
+        const reads = new PollReads(kube);
+        for (const s of pending.values()) reads.expect(s.obj.apiVersion, s.obj.kind, s.obj.metadata.namespace);
+        const lives = await Promise.all([...pending.entries()].map(async ([name, s]) => ({ name, s, live: await reads.get(refOf(s.obj)) })));
+        for (const { live } of lives) for (const q of live ? (readinessRuleFor(live).related?.(live) ?? []) : []) reads.expect(q.apiVersion, q.kind, q.namespace);
+        await Promise.all(
+          lives.map(async ({ name, s, live }) => {
+            const readiness: Readiness = live
+              ? await evaluateReadinessAsync(live, (q) => reads.related(q))
+              : { state: 'progressing', message: `${name} is not there (deleted by someone else?)` };
+            s.last = readiness;
+            if (readiness.state === 'ready') {
+              pending.delete(name);
+              progress.emit({ type: 'ready', group: group.name, object: name, elapsedMs: Date.now() - s.since });
+              return;
+            }
+            s.failedSince = readiness.state === 'failed' ? s.failedSince || Date.now() : 0;
+            progress.emit({ type: 'waiting', group: group.name, object: name, message: readiness.message });
+          }),
         );
+        const failed = [...pending.values()].filter((s) => s.failedSince && Date.now() - s.failedSince >= this.opts.failGraceMs);
+        if (failed.length) {
+          throw new ApplyFailure(
+            `group ${group.name} failed`,
+            failed.map((s) => ({ object: describeObject(s.obj), group: group.name, readiness: s.last!, hint: investigateHint(s.obj, s.last) })),
+            this.appliedGroups(),
+          );
+        }
+        if (Date.now() > this.deadline()) {
+          throw new ApplyFailure(
+            `timed out after ${Math.round(this.opts.timeoutMs / 1000)}s waiting for ${definitionsOnly ? 'definitions' : 'objects'} of group ${group.name}`,
+            [...pending.values()].map((s) => ({ object: describeObject(s.obj), group: group.name, readiness: s.last ?? { state: 'progressing', message: 'not observed yet' }, hint: investigateHint(s.obj, s.last) })),
+            this.appliedGroups(),
+          );
+        }
+        if (pending.size) await pause(this.opts.pollMs, this.signal);
       }
-      if (Date.now() > this.deadline()) {
-        throw new ApplyFailure(
-          `timed out after ${Math.round(this.opts.timeoutMs / 1000)}s waiting for ${definitionsOnly ? 'definitions' : 'objects'} of group ${group.name}`,
-          [...pending.values()].map((s) => ({ object: describeObject(s.obj), group: group.name, readiness: s.last ?? { state: 'progressing', message: 'not observed yet' }, hint: investigateHint(s.obj, s.last) })),
-          this.appliedGroups(),
-        );
-      }
-      if (this.opts.signal?.aborted) throw new UserError('interrupted; run the same command again: it converges from where it stopped.');
-      await sleep(this.opts.pollMs, this.opts.signal);
+    } finally {
+      // A group that failed keeps its pending objects listed for the combined report.
+      if (!pending.size) this.waiting.delete(group.name);
     }
   }
-}
-
-function selectorString(sel: Record<string, string> | string | undefined): string | undefined {
-  if (sel === undefined) return undefined;
-  if (typeof sel === 'string') return sel;
-  return Object.entries(sel).map(([k, v]) => `${k}=${v}`).join(',');
 }

@@ -2,7 +2,7 @@
 export type ProgressEvent =
   | { type: 'group-start'; group: string; description: string }
   | { type: 'gate-wait'; group: string; message: string }
-  | { type: 'applied'; group: string; object: string; action: 'created' | 'configured' | 'unchanged' | 'replaced' | 'dry-run' }
+  | { type: 'applied'; group: string; object: string; action: 'created' | 'configured' | 'unchanged' | 'replaced' | 'dry-run' | 'shared' }
   | { type: 'waiting'; group: string; object: string; message: string }
   | { type: 'ready'; group: string; object: string; elapsedMs: number }
   | { type: 'group-done'; group: string; elapsedMs: number }
@@ -129,7 +129,11 @@ export class TreeProgress implements ProgressSink {
     }
   }
 
+  private closed = false;
+
   private draw(): void {
+    // After close, whatever the command prints (its summary, the error) must never be drawn over.
+    if (this.closed) return;
     const now = Date.now();
     const secs = (ms: number) => `${(ms / 1000).toFixed(0)}s`;
     const width = this.out.columns ?? 120;
@@ -145,7 +149,9 @@ export class TreeProgress implements ProgressSink {
   }
 
   close(): void {
+    if (this.closed) return;
     clearInterval(this.timer);
     this.draw();
+    this.closed = true;
   }
 }

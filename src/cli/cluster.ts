@@ -49,19 +49,56 @@ export function progressSink(): ProgressSink {
   return process.stderr.isTTY && !process.env.CI ? new TreeProgress() : new PlainProgress();
 }
 
-/** Connects lazily: client-node is loaded only by verbs that talk to a cluster. */
-export async function connect(args: ParsedArgs, progress: ProgressSink = progressSink()): Promise<ActionContext> {
-  const { loadKubeConfig, ClientNodeKube } = await import('../kube/client-node.js');
-  const kc = loadKubeConfig({ kubeconfig: flagString(args, 'kubeconfig'), context: flagString(args, 'kube-context') });
-  return makeContext(new ClientNodeKube(kc), progress);
+/** Connects lazily: the kubeconfig code is loaded only by verbs that talk to a cluster. Requests stop on SIGINT/SIGTERM. */
+export async function connect(args: ParsedArgs, progress: ProgressSink = progressSink(), signal: AbortSignal = interruptSignal()): Promise<ActionContext> {
+  const { connectKube } = await import('../kube/connect.js');
+  const kube = await connectKube({ kubeconfig: flagString(args, 'kubeconfig'), context: flagString(args, 'kube-context'), signal });
+  return makeContext(kube, progress);
 }
 
-/** Ctrl-C stops waiting cleanly: the release records what was applied, and a re-run converges. */
+let interrupt: AbortController | undefined;
+
+/**
+ * SIGINT/SIGTERM stop every wait and request at once: the release records what was applied, the
+ * command exits 130, and a re-run converges. A second signal exits at once.
+ */
 export function interruptSignal(): AbortSignal {
+  if (interrupt) return interrupt.signal;
   const controller = new AbortController();
-  process.once('SIGINT', () => controller.abort());
-  process.once('SIGTERM', () => controller.abort());
+  interrupt = controller;
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write(`\n${sig}: stopping; the release records what was applied (a second ${sig} exits at once)\n`);
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   return controller.signal;
+}
+
+/** Release-operation flags of install, upgrade, rollback and uninstall. */
+export const operationFlags: FlagSpec[] = [
+  { name: 'force', type: 'bool', description: 'Take the release lock even though another operation holds it (use when that process is gone)' },
+];
+
+export const deployOperationFlags: FlagSpec[] = [
+  ...operationFlags,
+  { name: 'take-ownership', type: 'bool', description: 'Adopt objects that exist but belong to another release or to nobody, instead of refusing' },
+  { name: 'history-max', type: 'string', valueName: 'N', default: '10', description: 'Revisions to keep (older ones are deleted; 0 keeps them all)' },
+];
+
+export function historyMaxFrom(args: ParsedArgs): number {
+  const raw = flagString(args, 'history-max') ?? '10';
+  if (!/^\d+$/.test(raw)) throw new UserError(`--history-max must be a whole number, got "${raw}".`);
+  const n = Number(raw);
+  return n === 0 ? Number.MAX_SAFE_INTEGER : n;
+}
+
+/** Revisions some command could not read: said once, at the end, never fatal. */
+export function reportDamage(ctx: ActionContext): void {
+  for (const d of ctx.store.damaged) {
+    process.stderr.write(`warning: revision ${d.revision} of release ${d.namespace}/${d.name} cannot be read (${d.reason}); it was skipped. "inferctl history ${d.name} -n ${d.namespace}" lists what is readable; upgrade, rollback and uninstall work on those.\n`);
+  }
 }
 
 export function outputFormat(args: ParsedArgs): 'table' | 'json' | 'yaml' {

@@ -92,6 +92,10 @@ export async function main(argv: string[]): Promise<number> {
     return await spec.run(parseArgs(spec, rest));
   } catch (err) {
     const debug = !!process.env.INFERCTL_DEBUG;
+    if (err instanceof Error && err.name === 'AbortedError') {
+      process.stderr.write('Error: interrupted; run the same command again: it converges from where it stopped.\n');
+      return 130;
+    }
     if (isUserError(err)) {
       process.stderr.write(`Error: ${err.message}\n`);
       if (debug) process.stderr.write(details(err));

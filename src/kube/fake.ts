@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { groupOf, isPlainObject, type K8sObject } from '../core/object.js';
-import { KubeApiError, refOf, type ApplyOptions, type KubeClient, type ListQuery, type ObjectRef } from './types.js';
+import { KubeApiError, refOf, type ApplyOptions, type KubeClient, type ListQuery, type ObjectRef, type PatchType } from './types.js';
 
 /**
  * An in-memory KubeClient for unit tests of the engine and the verbs (Helm's pkg/kube/fake): objects
@@ -10,7 +10,7 @@ import { KubeApiError, refOf, type ApplyOptions, type KubeClient, type ListQuery
  * server: no defaulting, no validation, no watches; controllers are plain callbacks (`react`).
  */
 
-export type Verb = 'apply' | 'get' | 'list' | 'delete';
+export type Verb = 'apply' | 'get' | 'list' | 'delete' | 'create' | 'update' | 'patch';
 
 export interface FakeCall {
   verb: Verb;
@@ -103,7 +103,7 @@ export class FakeKube implements KubeClient {
   }
 
   /** What a controller or another client does: change the stored object outside apply (status, foreign fields). */
-  update(ref: ObjectRef, change: (obj: K8sObject) => void): K8sObject {
+  mutate(ref: ObjectRef, change: (obj: K8sObject) => void): K8sObject {
     const stored = this.objects.get(keyOf(ref));
     if (!stored) throw new Error(`fake: update of missing ${keyOf(ref)}`);
     const next = structuredClone(stored.object);
@@ -221,9 +221,64 @@ export class FakeKube implements KubeClient {
     return true;
   }
 
+  async create(obj: K8sObject, opts: { fieldManager?: string } = {}): Promise<K8sObject> {
+    const ref = refOf(obj);
+    this.intercept('create', ref);
+    if (this.objects.has(keyOf(ref))) throw new KubeApiError(`${obj.kind.toLowerCase()}s "${ref.name}" already exists`, 409, 'AlreadyExists');
+    return this.store(obj, opts.fieldManager ?? 'unknown');
+  }
+
+  async update(obj: K8sObject, opts: { fieldManager?: string } = {}): Promise<K8sObject> {
+    const ref = refOf(obj);
+    this.intercept('update', ref);
+    const stored = this.objects.get(keyOf(ref));
+    if (!stored) throw new KubeApiError(`${obj.kind.toLowerCase()}s "${ref.name}" not found`, 404, 'NotFound');
+    const expected = obj.metadata.resourceVersion;
+    if (expected !== undefined && expected !== stored.object.metadata.resourceVersion) {
+      throw new KubeApiError(`Operation cannot be fulfilled on ${obj.kind.toLowerCase()}s "${ref.name}": the object has been modified; please apply your changes to the latest version and try again`, 409, 'Conflict');
+    }
+    return this.store(obj, opts.fieldManager ?? 'unknown', stored);
+  }
+
+  /** Merge patches only (what inferctl sends); metadata.resourceVersion in the patch is a precondition. */
+  async patch(ref: ObjectRef, patch: unknown, type: PatchType, opts: { fieldManager?: string } = {}): Promise<K8sObject> {
+    this.intercept('patch', ref);
+    if (type !== 'merge') throw new Error(`fake: ${type} patches are not modelled`);
+    const stored = this.objects.get(keyOf(ref));
+    if (!stored) throw new KubeApiError(`${ref.kind.toLowerCase()}s "${ref.name}" not found`, 404, 'NotFound');
+    const expected = (patch as { metadata?: { resourceVersion?: string } }).metadata?.resourceVersion;
+    if (expected !== undefined && expected !== stored.object.metadata.resourceVersion) {
+      throw new KubeApiError(`Operation cannot be fulfilled on ${ref.kind.toLowerCase()}s "${ref.name}": the object has been modified; please apply your changes to the latest version and try again`, 409, 'Conflict');
+    }
+    return this.store(mergePatch(structuredClone(stored.object), patch) as K8sObject, opts.fieldManager ?? 'unknown', stored);
+  }
+
+  /** Writes a whole object outside apply: the writer owns nothing apply tracks, as with kubectl edit. */
+  private store(obj: K8sObject, _manager: string, previous?: StoredObject): K8sObject {
+    const next = structuredClone(obj);
+    const specChanged = !previous || !isDeepStrictEqual(next.spec, previous.object.spec);
+    next.metadata.uid = previous?.object.metadata.uid ?? `uid-${this.rv + 1}`;
+    next.metadata.generation = Number(previous?.object.metadata.generation ?? 0) + (specChanged ? 1 : 0);
+    next.metadata.resourceVersion = String(++this.rv);
+    this.objects.set(keyOf(refOf(next)), { object: next, owners: previous?.owners ?? new Map() });
+    this.afterWrite(next);
+    return structuredClone(next);
+  }
+
   private afterWrite(object: K8sObject): void {
     for (const r of this.reactions) if (r.kind === object.kind) r.react(structuredClone(object), this);
   }
+}
+
+/** RFC 7386: null deletes, maps merge, everything else replaces. */
+function mergePatch(target: unknown, patch: unknown): unknown {
+  if (!isPlainObject(patch)) return structuredClone(patch);
+  const out: Record<string, unknown> = isPlainObject(target) ? { ...target } : {};
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete out[k];
+    else out[k] = mergePatch(out[k], v);
+  }
+  return out;
 }
 
 /** Label selectors as the API server reads them: k=v, k==v, k!=v, k, !k, k in (a,b), k notin (a,b). */

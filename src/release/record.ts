@@ -14,6 +14,7 @@ export interface InventoryEntry {
   group: string;
   keepOnUninstall?: boolean;
   replaceOnChange?: boolean;
+  shared?: boolean;
 }
 
 /** One revision of a release: what was asked (values), what was applied (manifest), and how it went. */
@@ -105,8 +106,8 @@ export function recordSecret(record: ReleaseRecord, name: string, parent: boolea
   };
 }
 
-export function inventoryOf(objects: { object: K8sObject; group: string; keepOnUninstall?: boolean; replaceOnChange?: boolean }[]): InventoryEntry[] {
-  return objects.map(({ object, group, keepOnUninstall, replaceOnChange }) => ({
+export function inventoryOf(objects: { object: K8sObject; group: string; keepOnUninstall?: boolean; replaceOnChange?: boolean; shared?: boolean }[]): InventoryEntry[] {
+  return objects.map(({ object, group, keepOnUninstall, replaceOnChange, shared }) => ({
     apiVersion: object.apiVersion,
     kind: object.kind,
     ...(object.metadata.namespace ? { namespace: object.metadata.namespace } : {}),
@@ -114,6 +115,7 @@ export function inventoryOf(objects: { object: K8sObject; group: string; keepOnU
     group,
     ...(keepOnUninstall ? { keepOnUninstall } : {}),
     ...(replaceOnChange ? { replaceOnChange } : {}),
+    ...(shared ? { shared } : {}),
   }));
 }
 

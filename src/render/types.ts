@@ -37,6 +37,14 @@ export interface RenderedObject {
   replaceOnChange?: boolean;
   /** Keep on uninstall unless --purge (data, shared namespaces). */
   keepOnUninstall?: boolean;
+  /**
+   * One object several releases use (a cluster-wide singleton such as KnativeServing
+   * knative-serving): the first release creates it, later ones register as users instead of taking it
+   * over, and it is deleted only when its last user goes.
+   */
+  shared?: boolean;
+  /** The values key that names the object, for messages when that name is taken. */
+  nameFrom?: string;
 }
 
 /** An object in a plan or a release record: its group by name. */

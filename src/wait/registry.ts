@@ -76,7 +76,11 @@ export function evaluateReadiness(obj: K8sObject, fetchRelated: (q: RelatedQuery
   return deleting(obj, rule) ?? rule.evaluate(obj, (rule.related?.(obj) ?? []).map((q) => fetchRelated(q)));
 }
 
-/** The same for API clients that answer asynchronously; queries run concurrently. */
+/**
+ * The same for API clients that answer asynchronously; queries run concurrently. A Pod stuck in
+ * ContainerCreating says nothing in its status about why: its Events do (FailedMount of a missing
+ * Secret), so those are read and a lasting cause turns the wait into a failure quoting them.
+ */
 export async function evaluateReadinessAsync(
   obj: K8sObject,
   fetchRelated: (q: RelatedQuery) => Promise<K8sObject[]>,
@@ -85,5 +89,33 @@ export async function evaluateReadinessAsync(
   const early = deleting(obj, rule);
   if (early) return early;
   const related = await Promise.all((rule.related?.(obj) ?? []).map((q) => fetchRelated(q)));
-  return rule.evaluate(obj, related);
+  const readiness = rule.evaluate(obj, related);
+  return readiness.state === 'progressing' ? withPodEvents(readiness, fetchRelated) : readiness;
+}
+
+/** "Pod <ns>/<name>: container x: ContainerCreating" in a readiness cause: a pod that has not started its containers. */
+const CREATING = /Pod (?:([a-z0-9-]+)\/)?([a-z0-9][a-z0-9.-]*): [^;]*ContainerCreating/;
+
+async function withPodEvents(readiness: Readiness, fetchRelated: (q: RelatedQuery) => Promise<K8sObject[]>): Promise<Readiness> {
+  const m = CREATING.exec(readiness.cause ?? readiness.message);
+  if (!m?.[1]) return readiness;
+  const events = await fetchRelated({ apiVersion: 'v1', kind: 'Event', namespace: m[1], fieldSelector: `involvedObject.name=${m[2]}` });
+  const lasting = lastingPodProblem(events);
+  if (!lasting) return readiness;
+  return { state: 'failed', message: `${readiness.message}; ${lasting}`, cause: `Pod ${m[1]}/${m[2]}: ${lasting}` };
+}
+
+/** The newest Warning that will not clear by waiting: a volume whose Secret or ConfigMap does not exist. */
+export function lastingPodProblem(events: K8sObject[]): string | undefined {
+  const warnings = events
+    .filter((e) => (e as { type?: string }).type === 'Warning' && ['FailedMount', 'FailedAttachVolume'].includes(String((e as { reason?: string }).reason)))
+    .filter((e) => /not found/.test(String((e as { message?: string }).message)))
+    .sort((a, b) => String(timeOf(b)).localeCompare(String(timeOf(a))));
+  const e = warnings[0] as { reason?: string; message?: string } | undefined;
+  return e ? `${e.reason}: ${e.message}` : undefined;
+}
+
+function timeOf(e: K8sObject): string {
+  const x = e as { lastTimestamp?: string; eventTime?: string; metadata: { creationTimestamp?: unknown } };
+  return x.lastTimestamp ?? x.eventTime ?? String(x.metadata.creationTimestamp ?? '');
 }

@@ -25,6 +25,8 @@ export interface RelatedQuery {
   name?: string;
   /** A map means equality on every key; a string uses kubectl's selector syntax (`a=b,c in (x,y),!d`). */
   labelSelector?: Record<string, string> | string;
+  /** The API server's field selector, e.g. `involvedObject.name=x` for a Pod's Events. */
+  fieldSelector?: string;
 }
 
 export interface ReadinessRule {

@@ -24,7 +24,8 @@ function request(namespace: string, values: string[] = [], extra: Partial<Instal
     namespace,
     chart: resolveChart('inference-infrastructure'),
     // Only what the failure needs, so each case is quick.
-    valueOptions: { ...emptyValueOptions(), values: ['networking-layer.kourier.enabled=false', 'postgresql.cluster.instances=1', ...values] },
+    // Every case is its own release "infra" in its own namespace: the cluster-scoped GatewayClass needs its own name.
+    valueOptions: { ...emptyValueOptions(), values: ['networking-layer.kourier.enabled=false', 'postgresql.cluster.instances=1', ...values], literalValues: [`networking-layer.envoyGateway.gatewayClassName=${namespace}-llm-gateway`] },
     createNamespace: true,
     force: false,
     dryRun: false,

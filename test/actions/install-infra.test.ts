@@ -159,7 +159,11 @@ test('uninstall keeps the database, its volumes and generated secrets; a new ins
   assert.ok(result.kept.some((k) => k.startsWith(`Secret ${NS}/infra-valkey-auth`)));
   assert.ok(result.kept.some((k) => k.startsWith(`PersistentVolumeClaim ${NS}/infra-postgresql-`)), result.kept.join(', '));
   assert.equal(findObj('Deployment', 'infra-litellm-proxy'), undefined);
-  assert.equal(findObj('Secret', parentSecretName('infra')), undefined, 'records are gone');
+  // What was kept is still the release's: one record says so, list shows it, --purge can finish.
+  assert.equal(result.recordKept, true);
+  const listed = (await list(p.ctx(), NS)).find((r) => r.name === 'infra');
+  assert.equal(listed?.status, 'uninstalled');
+  assert.deepEqual((await p.ctx().store.history('infra', NS)).map((r) => r.status), ['uninstalled'], 'older revisions are gone');
   assert.ok(findObj('Cluster', 'infra-postgresql'));
 
   await installOrUpgrade(p.ctx(), request(), 'install');
@@ -169,4 +173,6 @@ test('uninstall keeps the database, its volumes and generated secrets; a new ins
   assert.ok(purged.purged.some((k) => k.startsWith(`Secret ${NS}/infra-valkey-auth`)));
   assert.equal(findObj('Cluster', 'infra-postgresql'), undefined);
   assert.equal(secretValue(p.sim, NS, 'infra-valkey-auth', 'default-password'), undefined);
+  assert.equal(purged.recordKept, false);
+  assert.equal(findObj('Secret', parentSecretName('infra')), undefined, 'nothing kept, so no record either');
 });

@@ -11,7 +11,7 @@ import { isUserError } from '../../src/core/errors.js';
 import type { K8sObject } from '../../src/core/object.js';
 import type { FakeKube } from '../../src/kube/fake.js';
 import { KubeApiError } from '../../src/kube/types.js';
-import { encodeRecord, parentSecretName, type ReleaseRecord } from '../../src/release/record.js';
+import { encodeRecord, parentSecretName, revisionSecretName, type ReleaseRecord } from '../../src/release/record.js';
 import { renderComponents, type Component } from '../../src/render/component.js';
 import { defineGroup } from '../../src/render/groups.js';
 import { emptyValueOptions } from '../../src/render/pipeline.js';
@@ -91,7 +91,7 @@ test('install records the revision, applies group by group and waits; a second i
   assert.deepEqual(result.record.groups.map((g) => [g.name, g.dependsOn]), [['settings', []], ['migration', ['settings']], ['app', ['migration']]]);
   assert.deepEqual(events.filter((e) => e.type === 'group-done').map((e) => (e as { group: string }).group), ['settings', 'migration', 'app']);
   assert.deepEqual(names(kube, 'ConfigMap'), ['data', 'extra', 'settings']);
-  await assert.rejects(installOrUpgrade(ctx, request(), 'install'), /release "rel" already exists in namespace "ns" \(revision 1, test-chart\)\. Use "inferctl upgrade rel CHART" to change it\./);
+  await assert.rejects(installOrUpgrade(ctx, request(), 'install'), /release "rel" already exists in namespace "ns" \(revision 1, test-chart, deployed\)\. Use "inferctl upgrade rel CHART -n ns" to change it\./);
 });
 
 test('upgrade prunes what left the render in reverse order, keeps what holds data, replaces a changed Job and supersedes the old revision', async () => {
@@ -113,7 +113,7 @@ test('upgrade prunes what left the render in reverse order, keeps what holds dat
   // The same values again: the Job is not replaced.
   const again = kube.calls.length;
   await installOrUpgrade(ctx, request(['image=tool:2', 'extra=false', 'data=false']), 'upgrade');
-  assert.ok(!kube.calls.slice(again).some((c) => c.verb === 'delete'), 'nothing deleted when nothing changed');
+  assert.ok(!kube.calls.slice(again).some((c) => c.verb === 'delete' && !c.ref.includes('/Lease/')), 'nothing deleted when nothing changed (but the release lock, released)');
 });
 
 test('upgrade --install installs a missing release, then upgrades it; plain upgrade of a missing release says what to run', async () => {
@@ -189,7 +189,8 @@ test('other releases read exports from the current Secret without decoding the r
     description: 'Install', firstDeployed: 'x', lastDeployed: 'x',
   };
   await ctx.store.save(record);
-  assert.ok(kube.all('Secret').some((s) => s.metadata.name === `${parentSecretName('ops')}.part-0`), 'the record is split into parts');
+  assert.ok(kube.all('Secret').some((s) => s.metadata.name === `${revisionSecretName('ops', 1)}.part-0`), 'the record is split into parts, named after its revision');
+  assert.ok(!kube.all('Secret').some((s) => s.metadata.name === `${parentSecretName('ops')}.part-0`), 'the current Secret is a pointer: no parts of its own');
   const from = kube.calls.length;
   const published = await ctx.store.exports('ns');
   assert.deepEqual(published, [{ release: 'ops', namespace: 'ns', chart: 'inference-operators', status: 'deployed', exports: { contract: 'inference-operators/v1', kserveNamespace: 'kserve' } }]);

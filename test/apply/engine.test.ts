@@ -71,7 +71,7 @@ test('an object in a group the plan does not declare stops the run before anythi
 test('CRDs and Namespaces of a group are applied and ready first, then discovery is refreshed, then the rest', async () => {
   const kube = fakeCluster();
   const crd: K8sObject = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.com' }, spec: { group: 'example.com' } };
-  kube.react('CustomResourceDefinition', (c, fake) => fake.update(ref(c), (o) => void (o.status = { conditions: [{ type: 'Established', status: 'True' }, { type: 'NamesAccepted', status: 'True' }] })));
+  kube.react('CustomResourceDefinition', (c, fake) => fake.mutate(ref(c), (o) => void (o.status = { conditions: [{ type: 'Established', status: 'True' }, { type: 'NamesAccepted', status: 'True' }] })));
   const ns: K8sObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } };
   const { e } = engine(kube);
   await e.run([planned(widget('w', {}, 'team'), 'all'), planned(crd, 'all'), planned(ns, 'all')], [group('all')]);
@@ -95,28 +95,32 @@ test('a rejection is not retried: the API server message is the error', async ()
   const { e } = engine(kube);
   await assert.rejects(e.run([planned(widget('bad'), 'g'), planned(configMap('later'), 'after')], [group('g'), group('after', ['g'])]), (err: Error) => {
     assert.ok(err instanceof ApplyFailure);
-    assert.equal(err.message, 'Widget ns/bad was rejected by the API server (422 Invalid): Widget.example.com "bad" is invalid: spec.size: Invalid value: -1: must be >= 0');
+    assert.equal(err.message, 'Widget ns/bad was rejected by the API server (422 Invalid): Widget.example.com "bad" is invalid: spec.size: Invalid value: -1: must be >= 0\n  not started: after (after g)');
     return true;
   });
   assert.equal(kube.calls.filter((c) => c.verb === 'apply' && c.ref.endsWith('/bad')).length, 1, 'tried once');
   assert.ok(!kube.all('ConfigMap').some((c) => c.metadata.name === 'later'), 'nothing after it was applied');
 });
 
-test('a field another manager owns: 409 with the --force-conflicts advice; forcing takes the field over', async () => {
+test('a field another manager changed (kubectl edit, scale) is taken back and reported as reverted, with who changed it', async () => {
   const kube = fakeCluster();
+  await engine(kube).e.run([planned(configMap('settings', { mode: 'ours' }), 'config')], [group('config')]);
   await kube.applyAs('kubectl-edit', configMap('settings', { mode: 'theirs' }));
-  const ours = [planned(configMap('settings', { mode: 'ours' }), 'config')];
-  await assert.rejects(engine(kube).e.run(ours, [group('config')]), (err: Error) => {
-    assert.ok(err instanceof ApplyFailure);
-    assert.match(err.message, /^ConfigMap ns\/settings: Apply failed with 1 conflict: conflict with "kubectl-edit": \.data\.mode\. Another field manager owns these fields; re-run with --force-conflicts to take them over\.$/);
-    return true;
-  });
   const mode = () => (kube.all('ConfigMap').find((c) => c.metadata.name === 'settings')!.data as Record<string, string>).mode;
-  assert.equal(mode(), 'theirs', 'nothing changed');
-  await engine(kube, { force: true }).e.run(ours, [group('config')]);
+  assert.equal(mode(), 'theirs', 'drifted');
+  const { e, events } = engine(kube);
+  await e.run([planned(configMap('settings', { mode: 'ours' }), 'config')], [group('config')]);
+  assert.equal(mode(), 'ours', 'the rendered state is back');
+  assert.deepEqual(e.notes.reverted, ['ConfigMap ns/settings .data.mode (changed by kubectl-edit)']);
+  assert.ok(events.some((ev) => ev.type === 'info' && /reverting ConfigMap ns\/settings \.data\.mode \(changed by kubectl-edit\)/.test(ev.message)));
+  const applies = kube.calls.filter((c) => c.verb === 'apply' && c.ref.endsWith('/settings'));
+  assert.deepEqual(applies.slice(-2).map((c) => c.force ?? false), [false, true], 'tried without force, then took the fields back');
+  // With --force-conflicts the fields are taken at once, without a conflict to report.
+  await kube.applyAs('kubectl-edit', configMap('settings', { mode: 'theirs-again' }));
+  const forced = engine(kube, { force: true });
+  await forced.e.run([planned(configMap('settings', { mode: 'ours' }), 'config')], [group('config')]);
+  assert.deepEqual(forced.e.notes.reverted, []);
   assert.equal(mode(), 'ours');
-  // The field is ours now: the next apply without force is not a conflict.
-  await engine(kube).e.run([planned(configMap('settings', { mode: 'ours-again' }), 'config')], [group('config')]);
 });
 
 test('an object that never gets ready: the timeout names it, its last condition and what to run', async () => {
@@ -135,7 +139,7 @@ test('an object that never gets ready: the timeout names it, its last condition 
 test('a failure that persists past the grace period fails the group at once, without waiting for the timeout', async () => {
   const kube = fakeCluster();
   kube.react('Widget', (w, fake) => {
-    if (!w.status) fake.update(ref(w), (o) => void (o.status = { conditions: [{ type: 'Stalled', status: 'True', reason: 'ImageNotFound', message: 'image foo:1 not found' }] }));
+    if (!w.status) fake.mutate(ref(w), (o) => void (o.status = { conditions: [{ type: 'Stalled', status: 'True', reason: 'ImageNotFound', message: 'image foo:1 not found' }] }));
   });
   const started = kube.calls.length;
   await assert.rejects(engine(kube, { timeoutMs: 3_600_000 }).e.run([planned(widget('broken'), 'app')], [group('app')]), /group app failed\n  - Widget ns\/broken \(group app\): .*ImageNotFound: image foo:1 not found/);

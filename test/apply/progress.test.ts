@@ -32,9 +32,23 @@ test('tree progress: groups with their objects and elapsed time, redrawn in plac
   p.emit({ type: 'group-done', group: 'gateway', elapsedMs: 10 });
   p.close();
   assert.match(out, /… valkey \d+s\n   · Deployment llm\/infra-valkey-primary \d+s  0 of 1 replicas ready\n✔ gateway \d+s/);
+  // What the command prints after close (its summary, an error) is never drawn over.
+  out = '';
   p.emit({ type: 'ready', group: 'valkey', object: 'Deployment llm/infra-valkey-primary', elapsedMs: 5 });
+  p.close();
+  assert.equal(out, '', 'nothing is written after close, so the lines after it stay');
+});
+
+test('tree progress: a new frame erases the previous one in place', async () => {
+  let out = '';
+  const stream = { columns: 100, write: (s: string) => ((out += s), true) } as unknown as NodeJS.WriteStream;
+  const p = new TreeProgress(stream);
+  p.emit({ type: 'group-start', group: 'valkey', description: 'Valkey' });
+  p.emit({ type: 'group-start', group: 'gateway', description: 'Gateway' });
+  p.emit({ type: 'group-done', group: 'gateway', elapsedMs: 10 });
+  await new Promise((r) => setTimeout(r, 300));
   p.emit({ type: 'group-done', group: 'valkey', elapsedMs: 5 });
   out = '';
   p.close();
-  assert.match(out, /^\x1b\[3A\x1b\[0J✔ valkey \d+s\n✔ gateway \d+s\n$/, 'the previous frame is erased and redrawn');
+  assert.match(out, /^\x1b\[2A\x1b\[0J✔ valkey \d+s\n✔ gateway \d+s\n$/, 'the previous frame is erased and redrawn');
 });

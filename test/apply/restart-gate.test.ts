@@ -3,7 +3,7 @@ import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { restartIfStartedBeforeCrd, RESTART_FIELD_MANAGER } from '../../src/apply/restart-gate.js';
 import type { K8sObject } from '../../src/core/object.js';
-import { ClientNodeKube, loadKubeConfig } from '../../src/kube/client-node.js';
+import { connectKube } from '../../src/kube/connect.js';
 import type { Gate } from '../../src/render/types.js';
 import { startSimulator, type Simulator, type SimClient } from '../../src/sim/index.js';
 import { crd } from '../sim/crds.js';
@@ -34,7 +34,7 @@ async function knativeCrd(s: Simulator, c: SimClient): Promise<void> {
 test('a controller started before the CRD is restarted once (pod-template annotation = the CRD uid), then left alone', async () => {
   sim = await startSimulator({ speed: 20 });
   const c = sim.client('test');
-  const kube = new ClientNodeKube(loadKubeConfig({ kubeconfig: sim.kubeconfigPath }));
+  const kube = await connectKube({ kubeconfig: sim.kubeconfigPath });
   assert.equal(await restartIfStartedBeforeCrd(kube, GATE), undefined, 'no CRD yet: nothing to restart for');
   await kserve(sim, c);
   await knativeCrd(sim, c);
@@ -52,7 +52,7 @@ test('a controller started before the CRD is restarted once (pod-template annota
 test('a controller whose pods started after the CRD was established is not restarted', async () => {
   sim = await startSimulator({ speed: 20 });
   const c = sim.client('test');
-  const kube = new ClientNodeKube(loadKubeConfig({ kubeconfig: sim.kubeconfigPath }));
+  const kube = await connectKube({ kubeconfig: sim.kubeconfigPath });
   await knativeCrd(sim, c);
   // Kubernetes times have one-second resolution: start in a later second.
   await new Promise((r) => setTimeout(r, 1100));

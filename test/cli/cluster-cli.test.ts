@@ -67,7 +67,7 @@ test('status, list and diff from the command line', TIMEOUT, async () => {
 test('errors from cluster verbs are one paragraph and a non-zero exit', TIMEOUT, async () => {
   const again = await inferctl('install', 'infra', './charts/inference-infrastructure', '-n', 'llm');
   assert.equal(again.status, 1);
-  assert.match(again.stderr, /^Error: release "infra" already exists in namespace "llm" \(revision 1, inference-infrastructure\)\. Use "inferctl upgrade infra CHART" to change it\.\n$/);
+  assert.match(again.stderr, /^Error: release "infra" already exists in namespace "llm" \(revision 1, inference-infrastructure, deployed\)\. Use "inferctl upgrade infra CHART -n llm" to change it\.\n$/);
   const noNs = await inferctl('install', 'x', 'inference-infrastructure', '-n', 'missing-ns');
   assert.equal(noNs.status, 1);
   assert.match(noNs.stderr, /namespace "missing-ns" does not exist .* pass --create-namespace/);
@@ -82,9 +82,20 @@ test('errors from cluster verbs are one paragraph and a non-zero exit', TIMEOUT,
 test('uninstall removes the release and says what it kept', TIMEOUT, async () => {
   const r = await inferctl('uninstall', 'infra', '-n', 'llm', '--timeout', '60s');
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /kept \(run "inferctl uninstall infra --purge" to delete\): .*Cluster llm\/infra-postgresql/);
+  assert.match(r.stdout, /kept: .*Cluster llm\/infra-postgresql/);
   const left = await k('get', 'deploy', '-n', 'llm', '-o', 'name');
   assert.doesNotMatch(left.stdout, /infra-litellm-proxy/);
   assert.match((await k('get', 'cluster', '-n', 'llm')).stdout, /infra-postgresql/, 'data kept');
   assert.ok((await sim.secretValue('llm', 'infra-valkey-auth', 'default-password')) === secrets[0], 'generated secrets kept');
+  const listed = await inferctl('list', '-n', 'llm');
+  assert.match(listed.stdout, /^infra\s+llm\s+\d+\s+\S+\s+uninstalled\s/m, 'list still shows what is left');
+
+  // The hint, run exactly as printed, finishes the job.
+  const hint = /"(inferctl uninstall infra -n llm --purge)"/.exec(r.stdout)?.[1];
+  assert.ok(hint, r.stdout);
+  const purge = await inferctl(...hint.split(' ').slice(1), '--timeout', '60s');
+  assert.equal(purge.status, 0, purge.stderr);
+  assert.equal((await k('get', 'cluster', '-n', 'llm', '-o', 'name')).stdout.trim(), '', 'the database is gone');
+  assert.equal(await sim.secretValue('llm', 'infra-valkey-auth', 'default-password'), undefined);
+  assert.doesNotMatch((await inferctl('list', '-n', 'llm')).stdout, /^infra\s/m, 'and the release with it');
 });

@@ -6,7 +6,7 @@ import { releaseLookup, makeContext } from '../../src/actions/context.js';
 import { silentProgress } from '../../src/apply/progress.js';
 import { resolveChart } from '../../src/charts/index.js';
 import { groupOf, type K8sObject } from '../../src/core/object.js';
-import { ClientNodeKube, loadKubeConfig } from '../../src/kube/client-node.js';
+import { connectKube } from '../../src/kube/connect.js';
 import { emptyValueOptions, renderRelease, type RenderedRelease } from '../../src/render/pipeline.js';
 import { defaultCrdDirs, validateRender, type PodSecurityExemption, type ProvidedRef } from '../../src/validate/index.js';
 import { shippedInstallDir } from '../../src/validate/paths.js';
@@ -270,7 +270,7 @@ test('a stack without its infrastructure release fails with a clear message and 
 // ---- validation ----
 
 test('every object inferctl applied across the three layers is what it renders and validates against the upstream CRDs and Kubernetes schemas', { timeout: TEST_TIMEOUT }, async () => {
-  const ctx = makeContext(new ClientNodeKube(loadKubeConfig({ kubeconfig: sim.kubeconfig })), silentProgress);
+  const ctx = makeContext(await connectKube({ kubeconfig: sim.kubeconfig }), silentProgress);
   const lookup = await releaseLookup(ctx, 'default');
   const render = (release: string, chart: string, values: string[] = [], file?: string): RenderedRelease =>
     renderRelease({ chart: resolveChart(chart), release, namespace: 'default', valueOptions: { ...emptyValueOptions(), values, valueFiles: file ? ['models.yaml'] : [] }, readFile: () => file ?? '', releases: lookup });

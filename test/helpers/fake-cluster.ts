@@ -35,7 +35,7 @@ export function fakeCluster(namespace = 'ns'): FakeKube {
   void kube.applyAs('setup', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
   kube.react('Job', (j, fake) => {
     if ((j.status as { succeeded?: number } | undefined)?.succeeded) return;
-    fake.update(ref(j), (o) => {
+    fake.mutate(ref(j), (o) => {
       o.status = { startTime: '2026-01-01T00:00:00Z', succeeded: 1, conditions: [{ type: 'Complete', status: 'True' }] };
     });
   });
@@ -44,7 +44,7 @@ export function fakeCluster(namespace = 'ns'): FakeKube {
 
 /** Sets a Widget's Ready condition, as its operator would. */
 export function setReady(kube: FakeKube, o: K8sObject, status: 'True' | 'False', reason = 'Working'): void {
-  kube.update(ref(o), (live) => {
+  kube.mutate(ref(o), (live) => {
     live.status = { conditions: [{ type: 'Ready', status, reason, message: status === 'True' ? 'all good' : 'still converging' }] };
   });
 }

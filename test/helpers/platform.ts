@@ -3,7 +3,7 @@ import { load as loadYaml } from 'js-yaml';
 import type { K8sObject } from '../../src/core/object.js';
 import { makeContext, type ActionContext, type WaitOptions } from '../../src/actions/context.js';
 import { silentProgress, type ProgressEvent, type ProgressSink } from '../../src/apply/progress.js';
-import { ClientNodeKube, loadKubeConfig } from '../../src/kube/client-node.js';
+import { connectKube } from '../../src/kube/connect.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/index.js';
 import { shippedCrds } from './upstream.js';
 
@@ -67,7 +67,7 @@ export async function startPlatform(opts: { operators?: ('cnpg' | 'envoy-gateway
   for (const crd of crdObjects(opts.crds ?? INFRA_CRDS)) client.apply(crd);
   for (const o of operatorDeployments(opts.operators ?? ['cnpg', 'envoy-gateway', 'knative'])) client.apply(o);
   await sim.waitFor(() => sim.store.list('apiextensions.k8s.io/customresourcedefinitions').every((c) => (c.status as any)?.conditions?.some((x: any) => x.type === 'Established' && x.status === 'True')), { what: 'CRDs established' });
-  const kube = new ClientNodeKube(loadKubeConfig({ kubeconfig: sim.kubeconfigPath }));
+  const kube = await connectKube({ kubeconfig: sim.kubeconfigPath });
   return {
     sim,
     ctx: (progress = silentProgress) => makeContext(kube, progress),

@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { ApplyEngine, ApplyFailure } from '../../src/apply/engine.js';
 import { silentProgress } from '../../src/apply/progress.js';
 import type { K8sObject } from '../../src/core/object.js';
-import { ClientNodeKube, loadKubeConfig } from '../../src/kube/client-node.js';
+import { connectKube } from '../../src/kube/connect.js';
+import type { KubeClient } from '../../src/kube/types.js';
 import type { GroupSpec } from '../../src/render/types.js';
 import { startSimulator, type Simulator } from '../../src/sim/index.js';
 import { evaluateReadiness } from '../../src/wait/registry.js';
@@ -17,10 +18,10 @@ import { operatorDeployments } from '../helpers/platform.js';
 import { shippedCrd } from '../helpers/upstream.js';
 
 let sim: Simulator;
-let kube: ClientNodeKube;
+let kube: KubeClient;
 before(async () => {
   sim = await startSimulator({ speed: 20 });
-  kube = new ClientNodeKube(loadKubeConfig({ kubeconfig: sim.kubeconfigPath }));
+  kube = await connectKube({ kubeconfig: sim.kubeconfigPath });
 });
 after(() => sim.stop());
 

@@ -3,7 +3,7 @@ import { loadChart } from '../../charts/registry.js';
 import { UserError } from '../../core/errors.js';
 import { toYaml } from '../../render/yaml-output.js';
 import { flagBool, flagString, type CommandSpec, type FlagSpec, type ParsedArgs } from '../args.js';
-import { clusterFlags, connect, interruptSignal, waitFlags, waitOptionsFrom } from '../cluster.js';
+import { clusterFlags, connect, deployOperationFlags, historyMaxFrom, interruptSignal, reportDamage, waitFlags, waitOptionsFrom } from '../cluster.js';
 import { namespaceFlag, namespaceFrom, valueFlags, valueOptionsFrom } from '../common-flags.js';
 
 const deployFlags = [
@@ -13,7 +13,8 @@ const deployFlags = [
   ...clusterFlags,
   ...waitFlags,
   { name: 'dry-run', type: 'bool' as const, description: 'Server-side dry run: validate every object with the API server, change nothing' },
-  { name: 'force-conflicts', type: 'bool' as const, description: 'Take over fields another field manager owns (server-side apply force)' },
+  { name: 'force-conflicts', type: 'bool' as const, description: 'Take over fields another field manager changed without listing them (by default they are taken back and listed as reverted)' },
+  ...deployOperationFlags,
   { name: 'rollback-on-failure', type: 'bool' as const, description: 'On failure, restore the previous revision (or remove a failed install)' },
   { name: 'manifests-dir', type: 'string' as const, valueName: 'DIR', description: 'Upstream release manifests for air-gapped clusters (inference-operators)' },
   { name: 'output', short: 'o', type: 'string' as const, valueName: 'FORMAT', description: 'Print the result as json or yaml instead of the summary (progress stays on stderr)' },
@@ -55,6 +56,9 @@ async function run(args: ParsedArgs, mode: 'install' | 'upgrade' | 'upgrade-inst
         rollbackOnFailure: flagBool(args, 'rollback-on-failure'),
         wait: waitOptionsFrom(args, interruptSignal()),
         values: valuesMode(args),
+        takeOwnership: flagBool(args, 'take-ownership'),
+        forceLock: flagBool(args, 'force'),
+        historyMax: historyMaxFrom(args),
       },
       mode,
     );
@@ -73,11 +77,15 @@ async function run(args: ParsedArgs, mode: 'install' | 'upgrade' | 'upgrade-inst
       `CHART: ${r.chart.name}-${r.chart.version}`,
     ];
     if (result.pruned.length) lines.push(`PRUNED: ${result.pruned.join(', ')}`);
-    if (result.kept.length) lines.push(`KEPT (holds data): ${result.kept.join(', ')}`);
+    if (result.kept.length) lines.push(`KEPT (holds data, shared, or no longer this release's): ${result.kept.join(', ')}`);
+    if (result.notes.reverted.length) lines.push(`REVERTED (changed outside inferctl): ${result.notes.reverted.join('; ')}`);
+    if (result.notes.adopted.length) lines.push(`ADOPTED (--take-ownership): ${result.notes.adopted.join(', ')}`);
+    if (result.notes.shared.length) lines.push(`SHARED: ${result.notes.shared.join('; ')}`);
     process.stdout.write(lines.join('\n') + '\n');
     return 0;
   } finally {
     ctx.progress.close();
+    reportDamage(ctx);
   }
 }
 

@@ -54,8 +54,9 @@ function renderEnvoyGateway(config: InfraConfig): RenderedObject[] {
   };
   return [
     { object: envoyProxy, group: gatewayGroup, source },
-    { object: gatewayClass, group: gatewayGroup, source },
-    { object: gateway, group: gatewayGroup, source },
+    // Cluster-scoped: two releases of the same name in different namespaces would share it.
+    { object: gatewayClass, group: gatewayGroup, source, nameFrom: 'networking-layer.envoyGateway.gatewayClassName' },
+    { object: gateway, group: gatewayGroup, source, nameFrom: 'networking-layer.envoyGateway.gatewayName' },
   ];
 }
 

@@ -51,9 +51,11 @@ function renderKourier(config: InfraConfig): RenderedObject[] {
     },
   };
   return [
-    // Shared with every Knative workload: never deleted by an uninstall without --purge.
-    { object: ns, group: namespacesGroup, source, keepOnUninstall: true },
-    { object: serving, group: knativeGroup, source },
+    // One Knative Serving per cluster, used by every infrastructure release that wants Kourier: the
+    // first creates it, later ones register as users, and the last one to go deletes it. The
+    // namespace also holds every Knative workload's state: only --purge of its last user deletes it.
+    { object: ns, group: namespacesGroup, source, keepOnUninstall: true, shared: true },
+    { object: serving, group: knativeGroup, source, shared: true },
   ];
 }
 
