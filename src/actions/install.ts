@@ -8,6 +8,7 @@ import type { KeyPath } from '../schema/validate.js';
 import { coalesceTablesOf, coalesceValues } from '../values/coalesce.js';
 import type { ValueOptions } from '../values/options.js';
 import { ensureNamespace, releaseLookup, type ActionContext, type WaitOptions } from './context.js';
+import { checkRequiredApis } from './preflight.js';
 import { deploy, type DeployResult } from './deploy.js';
 import { uninstall } from './uninstall.js';
 import { rollback } from './rollback.js';
@@ -54,6 +55,7 @@ export async function installOrUpgrade(ctx: ActionContext, req: InstallRequest, 
   const isUpgrade = !!current && current.status !== 'uninstalled';
   const rendered = await renderForDeploy(ctx, req, isUpgrade ? current : undefined);
   for (const w of rendered.warnings) ctx.progress.emit({ type: 'info', message: `warning: ${w}` });
+  await checkRequiredApis(ctx.kube, rendered.result.requiredApis);
   if (req.createNamespace) await ensureNamespace(ctx, req.namespace, true, req.dryRun);
   try {
     return await deploy(ctx, {

@@ -8,7 +8,7 @@ import { dashboardQueries } from '../../src/monitoring/grafana.js';
 import { checkPromql } from './promql-check.js';
 
 const overview = platformOverviewDashboard({ uid: 'u1', release: 'infra', namespace: 'llm', service: 'infra-litellm-proxy' });
-const dataPath = dataPathDashboard({ uid: 'u2', release: 'infra', namespace: 'llm', cluster: 'infra-postgresql', poolers: [{ name: 'infra-postgresql-pooler', clientBudget: 2000, serverBudget: 100 }], maxConnections: 200, valkeyPods: 'infra-valkey' });
+const dataPath = dataPathDashboard({ uid: 'u2', release: 'infra', namespace: 'llm', cluster: 'infra-postgresql', poolers: [{ name: 'infra-postgresql-pooler', clientBudget: 2000, serverBudget: 100 }], maxConnections: 200, valkeyDeployments: ['infra-valkey-primary', 'infra-valkey-replica'] });
 const models = modelsDashboard({
   uid: 'u3',
   release: 'stack',
@@ -20,8 +20,8 @@ const models = modelsDashboard({
     { servedModelName: 'small', runtime: 'ollama', isvc: 'stack-small' },
   ],
 });
-const infraRules = infrastructureAlerts({ release: 'infra', namespace: 'llm', litellmService: 'infra-litellm-proxy', migrationJob: 'infra-litellm-proxy-migration', cluster: 'infra-postgresql', poolers: [{ name: 'infra-postgresql-pooler', clientBudget: 2000, serverBudget: 100 }], maxConnections: 200, valkeyPods: 'infra-valkey', valkeyReplicas: 2 });
-const stackRules = stackAlerts({ release: 'stack', namespace: 'models', waitingThreshold: 10, models: [{ servedModelName: 'qwen', runtime: 'vllm', isvc: 'stack-qwen', scalesToZero: false }, { servedModelName: 'big', runtime: 'sglang', isvc: 'stack-big', scalesToZero: true }] });
+const infraRules = infrastructureAlerts({ release: 'infra', namespace: 'llm', litellmService: 'infra-litellm-proxy', migrationJob: 'infra-litellm-proxy-migration', cluster: 'infra-postgresql', poolers: [{ name: 'infra-postgresql-pooler', clientBudget: 2000, serverBudget: 100 }], maxConnections: 200, valkeyDeployments: ['infra-valkey-primary', 'infra-valkey-replica'], valkeyReplicas: 2 });
+const stackRules = stackAlerts({ release: 'stack', namespace: 'models', waitingThreshold: 10, models: [{ servedModelName: 'qwen', runtime: 'vllm', isvc: 'stack-qwen', knative: false, scalesToZero: false }, { servedModelName: 'big', runtime: 'sglang', isvc: 'stack-big', knative: true, scalesToZero: true }] });
 
 const expressions = [
   ...[overview, dataPath, models].flatMap(dashboardQueries),
