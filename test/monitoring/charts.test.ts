@@ -259,3 +259,21 @@ test('the validator really checks the scrape objects against the CRDs', () => {
   assert.match(report.summary(), /15 seconds/);
   assert.match(report.summary(), /ten minutes/);
 });
+
+test('infrastructure: monitoring with the documented configurations (external databases, one instance, no replicas, no Gateway) stays valid', () => {
+  const externalDb = 'postgresql: {enabled: false}\nvalkey: {enabled: false}\nlitellm-proxy:\n  database: {host: pg.example.svc, passwordSecretName: my-postgres-secret}\n  cache: {host: redis.example.svc, passwordSecretName: my-redis-secret}\n';
+  const cases: RenderInput[] = [
+    { files: { 'e.yaml': externalDb } },
+    { options: { values: ['postgresql.cluster.instances=1', 'valkey.replica.replicaCount=0', 'networking-layer.envoyGateway.enabled=false', 'litellm-proxy.autoscaling.enabled=true'] } },
+    { release: 'platform', namespace: 'llm', options: { values: ['litellm-proxy.enabled=false'] } },
+  ];
+  for (const input of cases) {
+    const r = renderAndValidate({ ...input, options: { ...input.options, values: [...(input.options?.values ?? []), 'monitoring.enabled=true'] } });
+    checkRenderedPromql(r.objects.map((o) => o.object));
+  }
+  const ext = render({ files: { 'e.yaml': externalDb }, options: { values: ['monitoring.enabled=true'] } });
+  assert.deepEqual(monitoringKinds(ext.objects.map((o) => o.object)), ['PodMonitor/default/infra-gateway-envoy', 'PrometheusRule/default/infra-alerts', 'ServiceMonitor/default/infra-litellm-proxy']);
+  assert.ok(!ext.has('ConfigMap', 'infra-dashboard-data-path'), 'nothing of the data path is ours to show');
+  const noReplicas = render({ options: { values: ['monitoring.enabled=true', 'valkey.replica.replicaCount=0'] } });
+  assert.ok(!(get(noReplicas.find('PrometheusRule', 'infra-alerts'), 'spec.groups.0.rules') as { alert: string }[]).some((x) => x.alert === 'ValkeyReplicationLinkDown'));
+});

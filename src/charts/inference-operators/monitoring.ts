@@ -27,8 +27,8 @@ const SOURCE = 'inference-operators/monitoring';
  * - Envoy Gateway v1.9.0: controller container port metrics 19001, /metrics.
  * - KServe v0.20.0: the manager binds 127.0.0.1:8080 behind kube-rbac-proxy on https 8443, which
  *   admits a bearer token allowed to GET the non-resource URL /metrics (see kserveReader).
- * Not scraped: the Knative Operator (no metrics in the catalogs), KEDA and Envoy AI Gateway (not
- * installed by this chart; KEDA's pinned install also runs with --enable-prometheus-metrics=false).
+ * Not scraped: the Knative Operator (no metrics in the catalogs), KEDA (its pinned install runs with
+ * --enable-prometheus-metrics=false) and Envoy AI Gateway.
  */
 const MONITORS: Partial<Record<ComponentKey, (release: string) => Omit<MonitorSpec, 'labels'>>> = {
   'cert-manager': (release) => ({
