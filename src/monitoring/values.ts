@@ -5,13 +5,13 @@ export const DURATION_HINT = 'use a Prometheus duration such as 30s, 1m or 1m30s
 
 /**
  * The `monitoring` key every chart has: off by default (the Prometheus Operator CRDs are then not
- * needed), labels for the Prometheus selectors, one scrape interval. `what` says what the chart
- * scrapes; `extra` adds the chart's own keys.
+ * needed), labels for the Prometheus selectors, one scrape interval. `renders` says what turning it
+ * on renders; `extra` adds the chart's own keys.
  */
-export function monitoringValues<P extends Record<string, SchemaNode>>(what: string, extra: P) {
+export function monitoringValues<P extends Record<string, SchemaNode>>(renders: string, extra: P) {
   return s.object({
     enabled: s.bool({
-      description: `Render Prometheus Operator scrape objects for ${what}, plus the chart's Grafana dashboards and alert rules. Needs the Prometheus Operator CRDs (monitoring.coreos.com/v1): install and upgrade fail before applying anything when they are not served.`,
+      description: `${renders} Needs the Prometheus Operator CRDs (monitoring.coreos.com/v1): install and upgrade fail before applying anything when they are not served.`,
       default: false,
     }),
     labels: s.map(s.string(), {

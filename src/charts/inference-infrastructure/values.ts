@@ -213,7 +213,7 @@ export const infrastructureValues = s.object({
     }),
   }),
 
-  monitoring: monitoringValues('PostgreSQL and its PgBouncer poolers, Valkey (a redis_exporter sidecar), LiteLLM and the Gateway\'s Envoy proxies', {
+  monitoring: monitoringValues("Scrape PostgreSQL and its PgBouncer poolers, Valkey (a redis_exporter sidecar), LiteLLM and the Gateway's Envoy proxies, and render the overview and data-path Grafana dashboards and the alert rules.", {
     valkeyExporter: s.object({
       image: s.object({
         repository: s.string({ default: images.redisExporter.repository, description: 'redis_exporter image, run as a sidecar of every Valkey pod.' }),

@@ -43,7 +43,7 @@ export const operatorsValues = s.object({
   'gateway-api-inference-extension': s.object({
     enabled: enabled(`the Gateway API Inference Extension ${V.gatewayApiInferenceExtension} CRDs (InferencePool)`),
   }),
-  monitoring: monitoringValues("the operators' controllers this release installs (cert-manager, CloudNativePG, Envoy Gateway, and KServe through its kube-rbac-proxy)", {}),
+  monitoring: monitoringValues("Scrape the controllers this release installs: cert-manager, CloudNativePG, Envoy Gateway, and KServe through its kube-rbac-proxy (PodMonitors only; no dashboards or rules).", {}),
 });
 
 export type OperatorsValues = Infer<typeof operatorsValues>;

@@ -93,7 +93,7 @@ export const stackValues = s.object({
     resources: resources('Registrar container resources.', { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '128Mi' } }),
   }),
 
-  monitoring: monitoringValues(`the model servers (${runtimeList((r) => !!r.capabilities.metricsPath, 'title', 'and')}; ${runtimeList((r) => !r.capabilities.metricsPath, 'title', 'and')} exports none) and the endpoint pickers`, {
+  monitoring: monitoringValues(`Scrape the model servers (${runtimeList((r) => !!r.capabilities.metricsPath, 'title', 'and')}; ${runtimeList((r) => !r.capabilities.metricsPath, 'title', 'and')} exports no metrics) and the endpoint pickers, and render the models Grafana dashboard and the alert rules.`, {
     grafanaFolder: s.string({ description: 'Grafana folder of the models dashboard: the value of its grafana_folder annotation.', default: 'LLM Platform' }),
     requestsWaitingThreshold: s.int({ description: 'Alert ModelRequestsWaiting fires when a replica has more requests waiting than this for 5 minutes.', minimum: 1, default: 10 }),
   }),
