@@ -8,6 +8,7 @@ import type { KeyPath } from '../schema/validate.js';
 import { coalesceTablesOf, coalesceValues } from '../values/coalesce.js';
 import type { ValueOptions } from '../values/options.js';
 import { ensureNamespace, releaseLookup, type ActionContext, type WaitOptions } from './context.js';
+import { checkRequiredApis } from './preflight.js';
 import { deploy, type DeployResult } from './deploy.js';
 import { uninstallLocked } from './uninstall.js';
 import { rollbackLocked } from './rollback.js';
@@ -72,6 +73,7 @@ async function installChecked(ctx: ActionContext, req: InstallRequest, mode: 'in
   const isUpgrade = !!current && current.status !== 'uninstalled';
   const rendered = await renderForDeploy(ctx, req, isUpgrade ? current : undefined);
   for (const w of rendered.warnings) ctx.progress.emit({ type: 'info', message: `warning: ${w}` });
+  await checkRequiredApis(ctx.kube, rendered.result.requiredApis);
   if (req.createNamespace && !locked && !req.dryRun) {
     // A namespace this command creates: lock the release as soon as it exists, and look again.
     await ensureNamespace(ctx, req.namespace, true, false);

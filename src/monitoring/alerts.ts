@@ -3,7 +3,7 @@
  * with the inferctl or kubectl command that starts the investigation, so the page is actionable
  * without a wiki. Names and budgets are those of one release, written in when the chart renders.
  */
-import { anyOf, q } from './grafana.js';
+import { anyOf, deploymentPods, q } from './grafana.js';
 import type { PoolerBudget } from './dashboards/data-path.js';
 
 export interface AlertRule {
@@ -25,12 +25,16 @@ export const BUDGET_ALERT_RATIO = 0.85;
 export interface InfrastructureAlertScope {
   release: string;
   namespace: string;
+  /** The Service LiteLLM is scraped through (the `service` label of its series). */
   litellmService?: string;
+  /** LiteLLM's Deployment, for the runbook. */
+  litellmDeployment?: string;
   migrationJob?: string;
   cluster?: string;
   poolers: PoolerBudget[];
   maxConnections: number;
-  valkeyPods?: string;
+  /** The Valkey Deployments (primary, replicas). */
+  valkeyDeployments?: string[];
   /** Replicas the Valkey primary should see connected. */
   valkeyReplicas: number;
 }
@@ -50,9 +54,9 @@ export function infrastructureAlerts(s: InfrastructureAlertScope): RuleGroup[] {
         'LiteLLMHighServerErrorRatio', 'critical',
         `sum(rate(litellm_proxy_total_requests_metric_total{${sel},status_code=~"5.."}[5m])) / sum(rate(litellm_proxy_total_requests_metric_total{${sel}}[5m])) > 0.05`,
         '10m',
-        `More than 5% of requests through LiteLLM ${s.namespace}/${s.litellmService} fail with 5xx`,
+        `More than 5% of requests through LiteLLM ${s.namespace}/${s.litellmDeployment ?? s.litellmService} fail with 5xx`,
         'LiteLLM answers server errors: a model backend is down or overloaded, or LiteLLM cannot reach its database or cache.',
-        `kubectl logs -n ${s.namespace} deploy/${s.litellmService} --since=15m | grep -i error; ${status}`,
+        `kubectl logs -n ${s.namespace} deploy/${s.litellmDeployment ?? s.litellmService} --since=15m | grep -i error; ${status}`,
       ),
     );
   }
@@ -69,7 +73,7 @@ export function infrastructureAlerts(s: InfrastructureAlertScope): RuleGroup[] {
     );
   }
   for (const p of s.poolers) {
-    const sel = `${ns},pod=~${q(`${p.name}-.*`)}`;
+    const sel = `${ns},pod=~${deploymentPods([p.name])}`;
     rules.push(
       rule(
         'PgBouncerClientConnectionsNearBudget', 'warning',
@@ -102,8 +106,8 @@ export function infrastructureAlerts(s: InfrastructureAlertScope): RuleGroup[] {
       ),
     );
   }
-  if (s.valkeyPods && s.valkeyReplicas > 0) {
-    const sel = `${ns},pod=~${q(`${s.valkeyPods}.*`)}`;
+  if (s.valkeyDeployments?.length && s.valkeyReplicas > 0) {
+    const sel = `${ns},pod=~${deploymentPods(s.valkeyDeployments)}`;
     rules.push(
       rule(
         'ValkeyReplicationLinkDown', 'warning',
@@ -122,7 +126,9 @@ export interface ModelAlertScope {
   servedModelName: string;
   runtime: string;
   isvc: string;
-  /** Knative models scale to zero: no replica is normal for them. */
+  /** Knative mode: the predictor Deployments are <isvc>-predictor-<revision>-deployment, not <isvc>-predictor. */
+  knative: boolean;
+  /** Knative models with minReplicas 0: no replica is normal for them. */
   scalesToZero: boolean;
 }
 
@@ -139,7 +145,9 @@ export function stackAlerts(s: StackAlertScope): RuleGroup[] {
   const rules: AlertRule[] = [];
   const always = s.models.filter((m) => !m.scalesToZero);
   if (always.length) {
-    const deployments = anyOf(always.map((m) => `${m.isvc}-predictor`));
+    // An anchored regex: Standard mode's Deployment, or any revision's Deployment in Knative mode
+    // (older revisions are scaled to 0 replicas, which the spec > 0 condition leaves out).
+    const deployments = q(always.map((m) => `${m.isvc.replace(/[.]/g, '\\.')}-predictor${m.knative ? '-[0-9]+-deployment' : ''}`).join('|'));
     rules.push(
       rule(
         'ModelHasNoReadyReplica', 'critical',

@@ -103,3 +103,12 @@ export function q(value: string): string {
 export function anyOf(names: string[]): string {
   return q(names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'));
 }
+
+/**
+ * A regex (for pod=~) matching exactly the pods of these Deployments: <deployment>-<hash>-<hash>.
+ * Anchored segments keep pooler "x" from matching the pods of pooler "x-ro".
+ */
+export function deploymentPods(deployments: string[]): string {
+  const names = deployments.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return q(`${names.length > 1 ? `(${names.join('|')})` : names[0]}-[a-z0-9]+-[a-z0-9]+`);
+}

@@ -80,6 +80,24 @@ export interface RenderResult {
   purge?: PurgeSelector[];
   /** Upstream workloads rendered unchanged that miss a "restricted" Pod Security rule, with why. */
   podSecurityExemptions?: { object: string; container?: string; check?: string; reason: string }[];
+  /** APIs the objects need that nothing waits for: install and upgrade check them before applying anything. */
+  requiredApis?: RequiredApi[];
+}
+
+/**
+ * A kind the render uses whose CRD comes from outside the platform (e.g. the Prometheus Operator's
+ * ServiceMonitor). Unlike a gate, nothing in the platform installs it, so waiting would only time
+ * out: install fails at once, naming the CRD, why the render needs it and how to get it.
+ */
+export interface RequiredApi {
+  apiVersion: string;
+  kind: string;
+  /** The CustomResourceDefinition's name, e.g. servicemonitors.monitoring.coreos.com. */
+  crd: string;
+  /** The values that asked for it, e.g. "monitoring.enabled=true". */
+  why: string;
+  /** How to get it. */
+  fix: string;
 }
 
 export interface PurgeSelector {

@@ -7,8 +7,8 @@ import { platformOverviewDashboard } from '../../src/monitoring/dashboards/platf
 import { dashboardQueries } from '../../src/monitoring/grafana.js';
 import { checkPromql } from './promql-check.js';
 
-const overview = platformOverviewDashboard({ uid: 'u1', release: 'infra', namespace: 'llm', service: 'infra-litellm-proxy' });
-const dataPath = dataPathDashboard({ uid: 'u2', release: 'infra', namespace: 'llm', cluster: 'infra-postgresql', poolers: [{ name: 'infra-postgresql-pooler', clientBudget: 2000, serverBudget: 100 }], maxConnections: 200, valkeyPods: 'infra-valkey' });
+const overview = platformOverviewDashboard({ uid: 'u1', release: 'infra', namespace: 'llm', service: 'infra-litellm-proxy-metrics', gatewayJob: 'llm/infra-gateway-envoy' });
+const dataPath = dataPathDashboard({ uid: 'u2', release: 'infra', namespace: 'llm', cluster: 'infra-postgresql', poolers: [{ name: 'infra-postgresql-pooler', clientBudget: 2000, serverBudget: 100 }], maxConnections: 200, valkeyDeployments: ['infra-valkey-primary', 'infra-valkey-replica'] });
 const models = modelsDashboard({
   uid: 'u3',
   release: 'stack',
@@ -20,8 +20,8 @@ const models = modelsDashboard({
     { servedModelName: 'small', runtime: 'ollama', isvc: 'stack-small' },
   ],
 });
-const infraRules = infrastructureAlerts({ release: 'infra', namespace: 'llm', litellmService: 'infra-litellm-proxy', migrationJob: 'infra-litellm-proxy-migration', cluster: 'infra-postgresql', poolers: [{ name: 'infra-postgresql-pooler', clientBudget: 2000, serverBudget: 100 }], maxConnections: 200, valkeyPods: 'infra-valkey', valkeyReplicas: 2 });
-const stackRules = stackAlerts({ release: 'stack', namespace: 'models', waitingThreshold: 10, models: [{ servedModelName: 'qwen', runtime: 'vllm', isvc: 'stack-qwen', scalesToZero: false }, { servedModelName: 'big', runtime: 'sglang', isvc: 'stack-big', scalesToZero: true }] });
+const infraRules = infrastructureAlerts({ release: 'infra', namespace: 'llm', litellmService: 'infra-litellm-proxy', migrationJob: 'infra-litellm-proxy-migration', cluster: 'infra-postgresql', poolers: [{ name: 'infra-postgresql-pooler', clientBudget: 2000, serverBudget: 100 }], maxConnections: 200, valkeyDeployments: ['infra-valkey-primary', 'infra-valkey-replica'], valkeyReplicas: 2 });
+const stackRules = stackAlerts({ release: 'stack', namespace: 'models', waitingThreshold: 10, models: [{ servedModelName: 'qwen', runtime: 'vllm', isvc: 'stack-qwen', knative: false, scalesToZero: false }, { servedModelName: 'big', runtime: 'sglang', isvc: 'stack-big', knative: true, scalesToZero: true }] });
 
 const expressions = [
   ...[overview, dataPath, models].flatMap(dashboardQueries),
@@ -53,6 +53,7 @@ test('dashboards: the three of the issue, each panel on the grid with a query, b
   }
   const titles = (d: Record<string, unknown>) => (d.panels as { title: string }[]).map((p) => p.title).join('\n');
   assert.match(titles(overview), /Requests per second[\s\S]*5xx[\s\S]*latency[\s\S]*tokens per second[\s\S]*first token[\s\S]*inter-token[\s\S]*Spend/i);
+  assert.match(titles(overview), /through the Gateway by response class/);
   assert.match(titles(models), /KV-cache[\s\S]*Prefix-cache hit rate[\s\S]*Time to first token[\s\S]*Inter-token[\s\S]*Ready endpoints/);
   assert.match(titles(dataPath), /client connections \(budget 2000\)[\s\S]*max_connections 200[\s\S]*Cache hit rate[\s\S]*Replication/);
   const budget = (dataPath.panels as { title: string; fieldConfig?: { defaults: { thresholds?: { steps: { value: number | null }[] } } } }[]).find((p) => p.title.includes('client connections'))!;

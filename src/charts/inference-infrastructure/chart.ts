@@ -8,18 +8,20 @@ import { litellmConfig } from './components/litellm-config.js';
 import { litellmMigration } from './components/litellm-migration.js';
 import { litellmProxy } from './components/litellm-proxy.js';
 import { litellmRoute } from './components/litellm-route.js';
+import { monitoring } from './components/monitoring.js';
 import { postgresql } from './components/postgresql.js';
 import { secretGenerator } from './components/secrets.js';
 import { valkey } from './components/valkey.js';
 import { namespacesGroup } from './namespaces.js';
 import { infrastructureValues, type InfrastructureValues } from './values.js';
+import { requiredMonitoringApis } from '../../monitoring/objects.js';
 
 /**
  * The components, in registration order: their groups are declared in this order, which breaks
  * ordering ties (and so fixes the order of `template` output). A new component is a new file in
  * components/ and one line here.
  */
-const COMPONENTS: Component<InfraConfig>[] = [secretGenerator, postgresql, valkey, envoyGateway, kourier, litellmConfig, litellmMigration, litellmProxy, litellmRoute];
+const COMPONENTS: Component<InfraConfig>[] = [secretGenerator, postgresql, valkey, envoyGateway, kourier, litellmConfig, litellmMigration, litellmProxy, litellmRoute, monitoring];
 
 /** What the user supplies (existing Secrets, external services); components add what operators and Jobs create. */
 function userProvided(config: InfraConfig): ProvidedRef[] {
@@ -77,6 +79,7 @@ export const inferenceInfrastructure: ChartDefinition<InfrastructureValues> = {
   render(ctx: RenderContext<InfrastructureValues>): RenderResult {
     const config = resolveConfig(ctx.release, ctx.namespace, ctx.values, ctx.chart, ctx.sourceOf, ctx.isUserSet, ctx.releases);
     const { objects, groups, provided } = renderComponents(COMPONENTS, config, [namespacesGroup]);
-    return { objects, groups, provided: [...provided, ...userProvided(config)], exports: exportsOf(config), purge: purgeSelectors(config) };
+    const requiredApis = requiredMonitoringApis(objects.map((o) => o.object), config.monitoring.why);
+    return { objects, groups, provided: [...provided, ...userProvided(config)], exports: exportsOf(config), purge: purgeSelectors(config), requiredApis };
   },
 };

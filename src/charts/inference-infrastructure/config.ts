@@ -3,6 +3,7 @@ import type { ChartInfo, ReleaseLookup } from '../../render/types.js';
 import { operatorsView, type OperatorsView } from '../contracts/operators.js';
 import { expandRelease, RELEASE_PLACEHOLDER } from '../../render/release.js';
 import type { KeyPath } from '../../schema/validate.js';
+import { resolveMonitoring, type InfraMonitoring } from './monitoring-config.js';
 import type { InfrastructureValues } from './values.js';
 
 /**
@@ -22,6 +23,9 @@ export interface InfraConfig {
   generated: GeneratedSecret[];
   /** The operators release (or the upstream defaults): where the CNPG operator runs, Envoy Gateway's controller name. */
   operators: OperatorsView;
+  /** Connection budgets of the poolers and PostgreSQL: checked, and drawn on the dashboards. */
+  budgets: ConnectionBudgets;
+  monitoring: InfraMonitoring;
   sourceOf(path: KeyPath): string | undefined;
   isUserSet(path: KeyPath): boolean;
 }
@@ -38,6 +42,8 @@ export interface InfraNames {
   valkeyAuthSecret: string;
   valkeyConfig: string;
   litellm: string;
+  /** ClusterIP Service of LiteLLM's unauthenticated metrics port (never routed by the Gateway). */
+  litellmMetrics: string;
   litellmConfig: string;
   litellmScripts: string;
   migrationJob: string;
@@ -124,6 +130,7 @@ export function resolveConfig(
     valkeyAuthSecret: vk.auth.existingSecret || `${release}-valkey-auth`,
     valkeyConfig: `${release}-valkey-config`,
     litellm: `${release}-litellm-proxy`,
+    litellmMetrics: `${release}-litellm-proxy-metrics`,
     litellmConfig: `${release}-litellm-proxy-config`,
     litellmScripts: `${release}-litellm-proxy-scripts`,
     migrationJob: `${release}-litellm-proxy-migration`,
@@ -153,7 +160,9 @@ export function resolveConfig(
   }
 
   const operators = operatorsView(releases);
-  const config: InfraConfig = { release, namespace, chart, values, names, database, cache, secrets, generated, operators, sourceOf, isUserSet };
+  const budgets = connectionBudgets({ values, names, database });
+  const monitoring = resolveMonitoring(values, sourceOf);
+  const config: InfraConfig = { release, namespace, chart, values, names, database, cache, secrets, generated, operators, budgets, monitoring, sourceOf, isUserSet };
   checkSynchronous(config);
   checkCapacity(config);
   checkPreparedStatements(config);
@@ -251,46 +260,91 @@ function intParam(params: Record<string, string | number>, key: string, fallback
   return Number.isFinite(n) ? n : fallback;
 }
 
+/** One pooler's connection budgets, as the capacity check computes them. */
+export interface PoolerBudget {
+  index: number;
+  /** The Pooler object (and its Deployment, whose pods are <pooler>-<hash>-<hash>). */
+  pooler: string;
+  /** The Service LiteLLM connects to. */
+  service: string;
+  instances: number;
+  maxClientConn: number;
+  /** Client connections the pooler accepts: instances x max_client_conn. */
+  clientBudget: number;
+  /** Server connections per instance: default_pool_size + reserve_pool_size, capped by max_db_connections. */
+  perInstance: number;
+  /** Server connections it may open to PostgreSQL: instances x perInstance. */
+  serverBudget: number;
+}
+
+/**
+ * The connection arithmetic of the data path, computed once: the capacity check refuses values that
+ * break it, and the data-path dashboard and alerts draw the same budgets as thresholds.
+ */
+export interface ConnectionBudgets {
+  poolers: PoolerBudget[];
+  /** LiteLLM's most database clients: pods x workers x connectionPoolLimit (0 without LiteLLM). */
+  litellm: { pods: number; podsKey: string; workers: number; poolLimit: number; clients: number };
+  /** Index of the pooler LiteLLM connects through, or -1 (direct, or an external database). */
+  litellmPooler: number;
+  maxConnections: number;
+  reserved: number;
+  /** Kept for the operator's instance manager, monitoring and the migration Job, which connect directly. */
+  headroom: number;
+  /** Sum of the poolers' server budgets. */
+  serverTotal: number;
+  /** What PostgreSQL leaves for the poolers: max_connections - reserved - headroom. */
+  available: number;
+}
+
+export function connectionBudgets(config: Pick<InfraConfig, 'values' | 'names' | 'database'>): ConnectionBudgets {
+  const { values, names, database } = config;
+  const lp = values['litellm-proxy'];
+  const pods = lp.autoscaling.enabled ? lp.autoscaling.maxReplicas : lp.replicaCount;
+  const litellm = {
+    pods,
+    podsKey: lp.autoscaling.enabled ? 'autoscaling.maxReplicas' : 'replicaCount',
+    workers: lp.numWorkers,
+    poolLimit: lp.database.connectionPoolLimit,
+    clients: lp.enabled ? pods * lp.numWorkers * lp.database.connectionPoolLimit : 0,
+  };
+  const poolers = values.postgresql.poolers.map((p, index): PoolerBudget => {
+    const maxClientConn = intParam(p.parameters, 'max_client_conn', 100);
+    const perDb = intParam(p.parameters, 'default_pool_size', 20) + intParam(p.parameters, 'reserve_pool_size', 0);
+    const maxDb = intParam(p.parameters, 'max_db_connections', 0);
+    const perInstance = maxDb > 0 ? Math.min(perDb, maxDb) : perDb;
+    const n = names.poolers[index];
+    return { index, pooler: n.pooler, service: n.service, instances: p.instances, maxClientConn, clientBudget: p.instances * maxClientConn, perInstance, serverBudget: p.instances * perInstance };
+  });
+  const params = values.postgresql.cluster.parameters;
+  const maxConnections = intParam(params, 'max_connections', 100);
+  const reserved = intParam(params, 'superuser_reserved_connections', 3);
+  const headroom = 10;
+  const serverTotal = poolers.reduce((sum, p) => sum + p.serverBudget, 0);
+  const litellmPooler = lp.enabled && values.postgresql.enabled ? poolers.findIndex((p) => p.service === database.host) : -1;
+  return { poolers, litellm, litellmPooler, maxConnections, reserved, headroom, serverTotal, available: maxConnections - reserved - headroom };
+}
+
 /**
  * Refuses pool sizes that cannot work: LiteLLM's maximum clients must fit what the pooler accepts,
  * and the poolers' server connections must fit PostgreSQL's max_connections.
  */
 function checkCapacity(config: InfraConfig): void {
-  const { values, names, database } = config;
+  const { values, budgets: b } = config;
   if (!values.postgresql.enabled || !values['litellm-proxy'].enabled) return;
-  const lp = values['litellm-proxy'];
-  const poolerIndex = names.poolers.findIndex((p) => p.service === database.host);
-  const pods = lp.autoscaling.enabled ? lp.autoscaling.maxReplicas : lp.replicaCount;
-  const clients = pods * lp.numWorkers * lp.database.connectionPoolLimit;
-  if (poolerIndex >= 0) {
-    const p = values.postgresql.poolers[poolerIndex];
-    const maxClient = intParam(p.parameters, 'max_client_conn', 100);
-    const accepted = p.instances * maxClient;
-    if (clients > accepted) {
-      const podsKey = lp.autoscaling.enabled ? 'autoscaling.maxReplicas' : 'replicaCount';
+  const { litellm } = b;
+  if (b.litellmPooler >= 0) {
+    const p = b.poolers[b.litellmPooler];
+    if (litellm.clients > p.clientBudget) {
       throw new UserError(
-        `LiteLLM can open more database connections than pooler ${names.poolers[poolerIndex].service} accepts: ${pods} pods (litellm-proxy.${podsKey}) x ${lp.numWorkers} workers (numWorkers) x ${lp.database.connectionPoolLimit} (database.connectionPoolLimit) = ${clients} clients, but ${p.instances} pooler instances x max_client_conn ${maxClient} = ${accepted}. Raise postgresql.poolers[${poolerIndex}].parameters.max_client_conn or instances, or lower the LiteLLM side.`,
+        `LiteLLM can open more database connections than pooler ${p.service} accepts: ${litellm.pods} pods (litellm-proxy.${litellm.podsKey}) x ${litellm.workers} workers (numWorkers) x ${litellm.poolLimit} (database.connectionPoolLimit) = ${litellm.clients} clients, but ${p.instances} pooler instances x max_client_conn ${p.maxClientConn} = ${p.clientBudget}. Raise postgresql.poolers[${p.index}].parameters.max_client_conn or instances, or lower the LiteLLM side.`,
       );
     }
   }
-  const params = values.postgresql.cluster.parameters;
-  const maxConnections = intParam(params, 'max_connections', 100);
-  const reserved = intParam(params, 'superuser_reserved_connections', 3);
-  // The operator's instance manager, monitoring and the migration Job connect directly.
-  const headroom = 10;
-  let server = 0;
-  const parts: string[] = [];
-  values.postgresql.poolers.forEach((p, i) => {
-    const perDb = intParam(p.parameters, 'default_pool_size', 20) + intParam(p.parameters, 'reserve_pool_size', 0);
-    const maxDb = intParam(p.parameters, 'max_db_connections', 0);
-    const perInstance = maxDb > 0 ? Math.min(perDb, maxDb) : perDb;
-    server += p.instances * perInstance;
-    parts.push(`${p.instances} x ${perInstance} (postgresql.poolers[${i}])`);
-  });
-  const available = maxConnections - reserved - headroom;
-  if (server > available) {
+  if (b.serverTotal > b.available) {
+    const parts = b.poolers.map((p) => `${p.instances} x ${p.perInstance} (postgresql.poolers[${p.index}])`);
     throw new UserError(
-      `PgBouncer poolers can open more server connections than PostgreSQL allows: ${parts.join(' + ')} = ${server} (instances x default_pool_size+reserve_pool_size), but max_connections ${maxConnections} - ${reserved} superuser_reserved_connections - ${headroom} kept for the operator and migrations = ${available}. Raise postgresql.cluster.parameters.max_connections or lower the poolers' default_pool_size.`,
+      `PgBouncer poolers can open more server connections than PostgreSQL allows: ${parts.join(' + ')} = ${b.serverTotal} (instances x default_pool_size+reserve_pool_size), but max_connections ${b.maxConnections} - ${b.reserved} superuser_reserved_connections - ${b.headroom} kept for the operator and migrations = ${b.available}. Raise postgresql.cluster.parameters.max_connections or lower the poolers' default_pool_size.`,
     );
   }
 }

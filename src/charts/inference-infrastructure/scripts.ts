@@ -7,11 +7,13 @@
 /**
  * Builds DATABASE_URL (through the pooler) and DIRECT_URL (to the primary) from the PG* variables,
  * percent-encoding user, password and database, optionally waits until the database accepts TCP
- * connections, then replaces itself with the given command. Secrets are never printed.
+ * connections, empties PROMETHEUS_MULTIPROC_DIR when set (LiteLLM's metrics), then replaces itself
+ * with the given command. Secrets are never printed.
  */
 export const LAUNCH_PY = String.raw`#!/usr/bin/env python3
 """inferctl launcher: build percent-encoded database URLs, optionally wait for the database, exec."""
 import os
+import shutil
 import socket
 import sys
 import time
@@ -77,6 +79,11 @@ def main(argv):
     os.environ["DIRECT_URL"] = direct
     # Migrations need session-level advisory locks, which transaction pooling breaks: go direct.
     os.environ["DATABASE_URL"] = direct if migrate else build_url(host, port, pooled_params)
+    metrics_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if metrics_dir and not migrate:
+        # Samples a previous container of this pod left in the emptyDir would be added to the new counters.
+        shutil.rmtree(metrics_dir, ignore_errors=True)
+        os.makedirs(metrics_dir, exist_ok=True)
     if wait:
         wait_for(direct_host if migrate else host, direct_port if migrate else port, wait)
     log("starting %s (database %s%s)" % (command[0], netloc(direct_host if migrate else host, direct_port if migrate else port), ", migrations" if migrate else ""))

@@ -1,5 +1,7 @@
 import { s, type Infer } from '../../schema/dsl.js';
 import { images } from '../images.js';
+import { DURATION_PATTERN } from '../../monitoring/objects.js';
+import { DURATION_HINT, monitoringValues } from '../../monitoring/values.js';
 
 /**
  * The single source of truth for the inference-infrastructure values: keys, types, defaults and
@@ -200,6 +202,26 @@ export const infrastructureValues = s.object({
     tolerations: s.any({ shape: 'array', default: [], description: 'Tolerations for proxy pods.' }),
     affinity: s.any({ shape: 'object', default: {}, description: 'Affinity for proxy pods.' }),
     podAnnotations: s.map(s.string(), { default: {}, description: 'Extra pod annotations.' }),
+    serviceMonitor: s.object({
+      enabled: s.bool({ description: 'Scrape LiteLLM: its Prometheus callback, the metrics port 4001 with Service <release>-litellm-proxy-metrics, and ServiceMonitor <release>-litellm-proxy (original chart key). Implied by monitoring.enabled.', default: false }),
+      interval: s.string({ description: "LiteLLM's scrape interval; wins over monitoring.interval for LiteLLM.", default: '15s', pattern: DURATION_PATTERN, patternHint: DURATION_HINT }),
+      scrapeTimeout: s.string({ description: "LiteLLM's scrape timeout (at most the interval).", default: '10s', pattern: DURATION_PATTERN, patternHint: DURATION_HINT }),
+    }),
+    dashboards: s.object({
+      enabled: s.bool({ description: 'Render the LiteLLM (platform overview) Grafana dashboard ConfigMap <release>-litellm-proxy-dashboard-litellm (original chart key). Implied by monitoring.enabled.', default: false }),
+      folderAnnotation: s.string({ description: 'Grafana folder of this chart\'s dashboards: the value of their grafana_folder annotation.', default: 'LLM Platform' }),
+    }),
+  }),
+
+  monitoring: monitoringValues("Scrape PostgreSQL and its PgBouncer poolers, Valkey (a redis_exporter sidecar), LiteLLM and the Gateway's Envoy proxies, and render the overview and data-path Grafana dashboards and the alert rules.", {
+    valkeyExporter: s.object({
+      image: s.object({
+        repository: s.string({ default: images.redisExporter.repository, description: 'redis_exporter image, run as a sidecar of every Valkey pod.' }),
+        tag: s.string({ default: images.redisExporter.tag, description: 'Pinned redis_exporter tag.' }),
+        pullPolicy: s.string({ enum: ['IfNotPresent', 'Always', 'Never'], default: 'IfNotPresent', description: 'Image pull policy.' }),
+      }),
+      resources: resources('redis_exporter container resources.', { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '64Mi' } }),
+    }),
   }),
 });
 

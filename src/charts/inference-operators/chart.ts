@@ -12,6 +12,8 @@ import { knativeOperator } from './components/knative-operator.js';
 import { kserve } from './components/kserve.js';
 import { lockEntry, locateManifests, loadLock, loadManifest, type LockEntry } from './manifests.js';
 import { renderUpstream } from './upstream.js';
+import { monitoringGroup, renderOperatorMonitoring } from './monitoring.js';
+import { requiredMonitoringApis } from '../../monitoring/objects.js';
 import { operatorsValues, type OperatorsValues } from './values.js';
 import { versionSummary } from './versions.js';
 
@@ -36,7 +38,8 @@ export const inferenceOperators: ChartDefinition<OperatorsValues> = {
     const entries = [...new Set(active.flatMap((c) => c.manifests.map((m) => lockEntry(lock, m))))];
     const paths = locateManifests(entries, { manifestsDir: ctx.manifestsDir });
     const objects = renderUpstream(active, config, (entry: LockEntry) => loadManifest(entry, paths.get(entry)!, ctx.printOnly));
-    const groups = declareGroups([...FOUNDATION, ...active.flatMap((c) => c.groups)], config);
+    objects.push(...renderOperatorMonitoring(config, active.map((c) => c.key)));
+    const groups = declareGroups([...FOUNDATION, ...active.flatMap((c) => c.groups), monitoringGroup], config);
     const external = COMPONENTS.filter((c) => config.state[c.key] === 'external').map((c) => c.key);
     const published: OperatorsExports = Object.assign({}, ...active.map((c) => c.exports(config)));
     if (external.length) published.externalComponents = external.join(',');
@@ -48,6 +51,7 @@ export const inferenceOperators: ChartDefinition<OperatorsValues> = {
           reason: 'upstream Knative Operator 1.23 manifest sets no seccompProfile; inferctl keeps upstream content unpatched',
         }))
       : [];
-    return { objects, groups, provided: active.flatMap((c) => c.provided?.(config) ?? []), exports, podSecurityExemptions };
+    const requiredApis = requiredMonitoringApis(objects.map((o) => o.object), 'monitoring.enabled=true');
+    return { objects, groups, provided: active.flatMap((c) => c.provided?.(config) ?? []), exports, podSecurityExemptions, requiredApis };
   },
 };

@@ -6,7 +6,8 @@ import type { OperatorsConfig } from './config.js';
 import type { ManifestRef } from './manifests.js';
 import type { OperatorsValues } from './values.js';
 
-export type ComponentKey = keyof OperatorsValues;
+/** The values keys that name an upstream project (monitoring is the chart's own). */
+export type ComponentKey = Exclude<keyof OperatorsValues, 'monitoring'>;
 
 /**
  * One upstream project as data: which locked files it renders, which of their objects it leaves out

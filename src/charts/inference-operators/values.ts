@@ -1,5 +1,6 @@
 import { s, type Infer } from '../../schema/dsl.js';
 import { VERSIONS as V } from './versions.js';
+import { monitoringValues } from '../../monitoring/values.js';
 
 /**
  * The single source of truth for the inference-operators values. Every component is the upstream
@@ -42,6 +43,7 @@ export const operatorsValues = s.object({
   'gateway-api-inference-extension': s.object({
     enabled: enabled(`the Gateway API Inference Extension ${V.gatewayApiInferenceExtension} CRDs (InferencePool)`),
   }),
+  monitoring: monitoringValues("Scrape the controllers this release installs: cert-manager, CloudNativePG, Envoy Gateway, and KServe through its kube-rbac-proxy (PodMonitors only; no dashboards or rules).", {}),
 });
 
 export type OperatorsValues = Infer<typeof operatorsValues>;

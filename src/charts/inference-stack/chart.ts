@@ -4,6 +4,8 @@ import { operatorProvided } from '../contracts/operators.js';
 import { stackContract } from '../contracts/stack.js';
 import { resolveConfig, type StackConfig } from './config.js';
 import { models } from './components/models.js';
+import { monitoring } from './components/monitoring.js';
+import { requiredMonitoringApis } from '../../monitoring/objects.js';
 import { pools } from './components/pool.js';
 import { registrar, registrarUninstallHooks } from './components/registrar.js';
 import { runtimes } from './components/runtimes.js';
@@ -11,7 +13,7 @@ import { RUNTIMES } from './runtimes/index.js';
 import { stackValues, type StackValues } from './values.js';
 
 /** Registration order is declaration order of the groups, which breaks ordering ties. */
-const COMPONENTS: Component<StackConfig>[] = [runtimes, models, pools, registrar];
+const COMPONENTS: Component<StackConfig>[] = [runtimes, models, pools, registrar, monitoring];
 
 function provided(config: StackConfig): ProvidedRef[] {
   const infra = config.infrastructure;
@@ -46,7 +48,8 @@ export const inferenceStack: ChartDefinition<StackValues> = {
   render(ctx: RenderContext<StackValues>): RenderResult {
     const config = resolveConfig(ctx.release, ctx.namespace, ctx.values, ctx.chart, ctx.sourceOf, ctx.releases);
     const { objects, groups } = renderComponents(COMPONENTS, config);
-    const result: RenderResult = { objects, groups, provided: provided(config), exports: exportsOf(config) };
+    const requiredApis = requiredMonitoringApis(objects.map((o) => o.object), 'monitoring.enabled=true');
+    const result: RenderResult = { objects, groups, provided: provided(config), exports: exportsOf(config), requiredApis };
     const hooks = registrarUninstallHooks(config);
     if (hooks.length) result.uninstallHooks = hooks;
     return result;

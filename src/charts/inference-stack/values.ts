@@ -4,6 +4,7 @@ import { stackImages } from './images.js';
 import { RUNTIMES, runtimeList } from './runtimes/index.js';
 import type { RuntimeValues } from './runtimes/runtime.js';
 import { image, resources } from './schema-parts.js';
+import { monitoringValues } from '../../monitoring/values.js';
 
 /**
  * The single source of truth for the inference-stack values. Model entries are documented here and
@@ -90,6 +91,11 @@ export const stackValues = s.object({
     image: image(images.litellm.repository, images.litellm.tag, 'Registrar (any image with python3)'),
     timeoutSeconds: s.int({ description: 'How long the Job waits for LiteLLM to answer.', minimum: 60, default: 1800 }),
     resources: resources('Registrar container resources.', { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '128Mi' } }),
+  }),
+
+  monitoring: monitoringValues(`Scrape the model servers (${runtimeList((r) => !!r.capabilities.metricsPath, 'title', 'and')}; ${runtimeList((r) => !r.capabilities.metricsPath, 'title', 'and')} exports no metrics) and the endpoint pickers, and render the models Grafana dashboard and the alert rules.`, {
+    grafanaFolder: s.string({ description: 'Grafana folder of the models dashboard: the value of its grafana_folder annotation.', default: 'LLM Platform' }),
+    requestsWaitingThreshold: s.int({ description: 'Alert ModelRequestsWaiting fires when a replica has more requests waiting than this for 5 minutes.', minimum: 1, default: 10 }),
   }),
 });
 

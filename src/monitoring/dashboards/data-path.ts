@@ -1,7 +1,7 @@
-import { dashboard, q, type DashboardSpec, type PanelSpec } from '../grafana.js';
+import { dashboard, deploymentPods, q, type DashboardSpec, type PanelSpec } from '../grafana.js';
 
 export interface PoolerBudget {
-  /** CNPG Pooler name: its pods are <name>-<hash>. */
+  /** CNPG Pooler name: its Deployment's pods are <name>-<hash>-<hash>. */
   name: string;
   /** Client connections the pooler accepts: instances x max_client_conn. */
   clientBudget: number;
@@ -17,8 +17,8 @@ export interface DataPathScope {
   cluster?: string;
   poolers: PoolerBudget[];
   maxConnections: number;
-  /** Prefix of the Valkey pods; undefined without bundled Valkey. */
-  valkeyPods?: string;
+  /** The Valkey Deployments (primary, replicas); undefined without bundled Valkey. */
+  valkeyDeployments?: string[];
 }
 
 /** Data path: PgBouncer against its budget, PostgreSQL against max_connections, Valkey memory, hits and replication. */
@@ -28,7 +28,7 @@ export function dataPathDashboard(s: DataPathScope): Record<string, unknown> {
   if (s.poolers.length) {
     const panels: PanelSpec[] = [];
     for (const p of s.poolers) {
-      const sel = `${ns},pod=~${q(`${p.name}-.*`)}`;
+      const sel = `${ns},pod=~${deploymentPods([p.name])}`;
       panels.push(
         {
           title: `${p.name}: client connections (budget ${p.clientBudget})`,
@@ -65,8 +65,8 @@ export function dataPathDashboard(s: DataPathScope): Record<string, unknown> {
       ],
     });
   }
-  if (s.valkeyPods) {
-    const sel = `${ns},pod=~${q(`${s.valkeyPods}.*`)}`;
+  if (s.valkeyDeployments?.length) {
+    const sel = `${ns},pod=~${deploymentPods(s.valkeyDeployments)}`;
     rows.push({
       title: 'Valkey',
       panels: [

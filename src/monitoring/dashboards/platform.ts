@@ -6,6 +6,8 @@ export interface LitellmScope {
   release: string;
   namespace: string;
   service: string;
+  /** `job` label of the Gateway's Envoy proxies (their PodMonitor's namespace/name); no Gateway row without it. */
+  gatewayJob?: string;
 }
 
 /** Platform overview: traffic, errors, latency, tokens and spend through LiteLLM, per model. */
@@ -63,5 +65,15 @@ export function platformOverviewDashboard(s: LitellmScope): Record<string, unkno
       },
     ],
   };
+  if (s.gatewayJob) {
+    const gw = `job=${q(s.gatewayJob)}`;
+    spec.rows.push({
+      title: 'Gateway (Envoy)',
+      panels: [
+        { title: 'Requests per second through the Gateway by response class', unit: 'reqps', queries: [{ expr: `sum by (envoy_response_code_class) (rate(envoy_cluster_upstream_rq_xx{${gw}}[5m]))`, legend: '{{envoy_response_code_class}}xx' }] },
+        { title: 'Gateway upstream latency p95 by route', unit: 'ms', queries: [{ expr: `histogram_quantile(0.95, sum by (le, envoy_cluster_name) (rate(envoy_cluster_upstream_rq_time_bucket{${gw}}[5m])))`, legend: '{{envoy_cluster_name}}' }] },
+      ],
+    });
+  }
   return dashboard(spec);
 }

@@ -23,11 +23,11 @@ export const litellmMetrics: MetricCatalog = {
     'open-source since BerriAI/litellm PR #16689 "Prometheus - make OSS" (2025-11-15, v1.80.x; docs commit 16772a41 removed "Prometheus metrics is on LiteLLM Enterprise"); ' +
     'release BerriAI/litellm-docs@16eb91d65cb94127b03ebe47d77f99ad8f20f482:release_notes/v1.104.2/index.md (tag v1.104.2 -> commit fc3920bf403124ad075bc04990f999f7e0612e12)',
   endpoint: {
-    port: 'the proxy port (4000 by default)',
-    path: '/metrics (LiteLLM\'s newer deploy docs scrape `/metrics/` with a trailing slash; check which one answers 200 without a redirect)',
+    port: 'the proxy port (4000 by default); or, since v1.101.0, a dedicated process on --prometheus_metrics_port / PROMETHEUS_METRICS_PORT (inferctl: 4001, port "metrics")',
+    path: '/metrics on the proxy port; /metrics/ on the dedicated port (its app is mounted at /metrics, which redirects to the trailing slash)',
     scheme: 'http',
-    enable: 'litellm_settings.callbacks: ["prometheus"] in the proxy config (prometheus_client is in the image); with several workers set PROMETHEUS_MULTIPROC_DIR (newer CLIs create it)',
-    auth: 'Bearer <LiteLLM key> required by default since v1.85.0; litellm_settings.require_auth_for_metrics_endpoint: false makes it unauthenticated',
+    enable: 'litellm_settings.callbacks: ["prometheus"] in the proxy config (prometheus_client is in the image); with several workers, or the dedicated port, set PROMETHEUS_MULTIPROC_DIR (newer CLIs create it)',
+    auth: 'proxy port: Bearer <LiteLLM key> required by default since v1.85.0 (litellm_settings.require_auth_for_metrics_endpoint: false turns it off); dedicated port: no key auth (BerriAI/litellm PR #39889, release notes v1.101.0; litellm/proxy/prometheus_metrics_server.py), so keep it off any route',
   },
   confidence: 'bracketed',
   counterTotalSuffix: 'appended',

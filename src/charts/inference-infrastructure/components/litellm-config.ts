@@ -7,6 +7,7 @@ import { toYaml } from '../../../render/yaml-output.js';
 import type { InfraConfig } from '../config.js';
 import { LAUNCH_PY } from '../scripts.js';
 import { LITELLM_SOURCE, litellmLabels } from './litellm-common.js';
+import { litellmScraped, withPrometheusCallback } from './litellm-metrics.js';
 
 export const litellmConfigGroup = defineGroup<InfraConfig>({ name: 'litellm-config', description: 'LiteLLM ServiceAccount and configuration' });
 
@@ -47,7 +48,7 @@ export function litellmConfigYaml(config: InfraConfig): string {
   const doc = {
     model_list: Array.isArray(lp.litellm.modelList) ? lp.litellm.modelList : [],
     general_settings: general,
-    litellm_settings: merge(litellmSettings, lp.litellm.litellmSettings),
+    litellm_settings: litellmScraped(config) ? withPrometheusCallback(merge(litellmSettings, lp.litellm.litellmSettings)) : merge(litellmSettings, lp.litellm.litellmSettings),
     router_settings: merge(router, lp.litellm.routerSettings),
   };
   return `# LiteLLM proxy config for release ${config.release}; rendered by inferctl\n${toYaml(doc)}`;

@@ -21,6 +21,7 @@ import {
   SCRIPTS_DIR,
 } from './litellm-common.js';
 import { litellmConfigGroup, litellmConfigYaml } from './litellm-config.js';
+import { litellmMetricsArgs, litellmMetricsContainerPort, litellmMetricsEnv, litellmMetricsService, litellmScraped } from './litellm-metrics.js';
 import { litellmMigrationGroup } from './litellm-migration.js';
 import { poolerGroup } from './postgresql.js';
 import { secretsGroup } from './secrets.js';
@@ -63,6 +64,7 @@ function renderProxy(config: InfraConfig): RenderedObject[] {
   }
   if (!lp.storePrompts) proxyEnv.push({ name: 'LITELLM_DONT_STORE_PROMPTS', value: 'True' });
   if (lp.migrationJob.enabled) proxyEnv.push({ name: 'DISABLE_SCHEMA_UPDATE', value: 'true' });
+  if (litellmScraped(config)) proxyEnv.push(...litellmMetricsEnv());
   if (Array.isArray(lp.extraEnv)) proxyEnv.push(...lp.extraEnv);
 
   const probe = (path: string, periodSeconds: number, failureThreshold: number) => ({
@@ -75,9 +77,9 @@ function renderProxy(config: InfraConfig): RenderedObject[] {
     name: 'litellm',
     image,
     imagePullPolicy: lp.image.pullPolicy,
-    command: ['python3', `${SCRIPTS_DIR}/launch.py`, '--', 'litellm', '--config', `${CONFIG_DIR}/config.yaml`, '--host', '0.0.0.0', '--port', '4000', '--num_workers', String(lp.numWorkers)],
+    command: ['python3', `${SCRIPTS_DIR}/launch.py`, '--', 'litellm', '--config', `${CONFIG_DIR}/config.yaml`, '--host', '0.0.0.0', '--port', '4000', '--num_workers', String(lp.numWorkers), ...(litellmScraped(config) ? litellmMetricsArgs() : [])],
     env: proxyEnv,
-    ports: [{ name: 'http', containerPort: 4000, protocol: 'TCP' }],
+    ports: [{ name: 'http', containerPort: 4000, protocol: 'TCP' }, ...(litellmScraped(config) ? [litellmMetricsContainerPort()] : [])],
     // /health/readiness checks the database; /health is an authenticated model call and never a probe.
     startupProbe: probe('/health/readiness', 10, 30),
     readinessProbe: probe('/health/readiness', 10, 3),
@@ -134,6 +136,7 @@ function renderProxy(config: InfraConfig): RenderedObject[] {
     { object: service, group: litellmGroup, source: LITELLM_SOURCE },
     { object: deployment, group: litellmGroup, source: LITELLM_SOURCE },
   ];
+  if (litellmScraped(config)) out.push({ object: litellmMetricsService(config), group: litellmGroup, source: LITELLM_SOURCE });
 
   if (lp.podDisruptionBudget.enabled) {
     out.push({

@@ -8,6 +8,7 @@ import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from
 import type { RenderedObject } from '../../../render/types.js';
 import type { InfraConfig } from '../config.js';
 import { secretsGroup } from './secrets.js';
+import { valkeyExporterContainers } from './valkey-exporter.js';
 
 /** The official image's "valkey" user; the image runs valkey-server as it. */
 export const VALKEY_UID = 999;
@@ -132,6 +133,7 @@ function renderValkey(config: InfraConfig): RenderedObject[] {
             { name: 'run', mountPath: '/run/valkey' },
           ],
         },
+        ...valkeyExporterContainers(config),
       ],
       volumes: [
         { name: 'config', configMap: { name: names.valkeyConfig } },
