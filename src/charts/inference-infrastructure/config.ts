@@ -4,6 +4,7 @@ import { operatorsView, type OperatorsView } from '../contracts/operators.js';
 import { expandRelease, RELEASE_PLACEHOLDER } from '../../render/release.js';
 import type { KeyPath } from '../../schema/validate.js';
 import type { InfrastructureValues } from './values.js';
+import { checkCapacity } from './capacity.js';
 
 /**
  * Values resolved for one release: every derived name computed once, every cross-component rule
@@ -249,50 +250,6 @@ function intParam(params: Record<string, string | number>, key: string, fallback
   if (raw === undefined) return fallback;
   const n = Number(raw);
   return Number.isFinite(n) ? n : fallback;
-}
-
-/**
- * Refuses pool sizes that cannot work: LiteLLM's maximum clients must fit what the pooler accepts,
- * and the poolers' server connections must fit PostgreSQL's max_connections.
- */
-function checkCapacity(config: InfraConfig): void {
-  const { values, names, database } = config;
-  if (!values.postgresql.enabled || !values['litellm-proxy'].enabled) return;
-  const lp = values['litellm-proxy'];
-  const poolerIndex = names.poolers.findIndex((p) => p.service === database.host);
-  const pods = lp.autoscaling.enabled ? lp.autoscaling.maxReplicas : lp.replicaCount;
-  const clients = pods * lp.numWorkers * lp.database.connectionPoolLimit;
-  if (poolerIndex >= 0) {
-    const p = values.postgresql.poolers[poolerIndex];
-    const maxClient = intParam(p.parameters, 'max_client_conn', 100);
-    const accepted = p.instances * maxClient;
-    if (clients > accepted) {
-      const podsKey = lp.autoscaling.enabled ? 'autoscaling.maxReplicas' : 'replicaCount';
-      throw new UserError(
-        `LiteLLM can open more database connections than pooler ${names.poolers[poolerIndex].service} accepts: ${pods} pods (litellm-proxy.${podsKey}) x ${lp.numWorkers} workers (numWorkers) x ${lp.database.connectionPoolLimit} (database.connectionPoolLimit) = ${clients} clients, but ${p.instances} pooler instances x max_client_conn ${maxClient} = ${accepted}. Raise postgresql.poolers[${poolerIndex}].parameters.max_client_conn or instances, or lower the LiteLLM side.`,
-      );
-    }
-  }
-  const params = values.postgresql.cluster.parameters;
-  const maxConnections = intParam(params, 'max_connections', 100);
-  const reserved = intParam(params, 'superuser_reserved_connections', 3);
-  // The operator's instance manager, monitoring and the migration Job connect directly.
-  const headroom = 10;
-  let server = 0;
-  const parts: string[] = [];
-  values.postgresql.poolers.forEach((p, i) => {
-    const perDb = intParam(p.parameters, 'default_pool_size', 20) + intParam(p.parameters, 'reserve_pool_size', 0);
-    const maxDb = intParam(p.parameters, 'max_db_connections', 0);
-    const perInstance = maxDb > 0 ? Math.min(perDb, maxDb) : perDb;
-    server += p.instances * perInstance;
-    parts.push(`${p.instances} x ${perInstance} (postgresql.poolers[${i}])`);
-  });
-  const available = maxConnections - reserved - headroom;
-  if (server > available) {
-    throw new UserError(
-      `PgBouncer poolers can open more server connections than PostgreSQL allows: ${parts.join(' + ')} = ${server} (instances x default_pool_size+reserve_pool_size), but max_connections ${maxConnections} - ${reserved} superuser_reserved_connections - ${headroom} kept for the operator and migrations = ${available}. Raise postgresql.cluster.parameters.max_connections or lower the poolers' default_pool_size.`,
-    );
-  }
 }
 
 /**

@@ -5,6 +5,7 @@ import { defineGroup } from '../../../render/groups.js';
 import { contentHash } from '../../../render/hash.js';
 import { selectorLabels } from '../../../render/labels.js';
 import type { RenderedObject } from '../../../render/types.js';
+import { LITELLM_ROLLOUT } from '../capacity.js';
 import type { InfraConfig } from '../config.js';
 import {
   commonEnv,
@@ -103,7 +104,7 @@ function renderProxy(config: InfraConfig): RenderedObject[] {
 
   const deploymentSpec: Record<string, unknown> = {
     selector: { matchLabels: selectorLabels('litellm-proxy', release, 'proxy') },
-    strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+    strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: LITELLM_ROLLOUT.maxUnavailable, maxSurge: LITELLM_ROLLOUT.maxSurge } },
     template: {
       metadata: {
         labels: labels('proxy'),
