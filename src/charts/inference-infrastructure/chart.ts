@@ -31,6 +31,9 @@ function userProvided(config: InfraConfig): ProvidedRef[] {
   if (values['litellm-proxy'].saltKey.existingSecret) refs.push({ kind: 'Secret', namespace, name: secrets.saltKey.name, keys: [secrets.saltKey.key], by: user('litellm-proxy.saltKey.existingSecret') });
   if (values.valkey.enabled && values.valkey.auth.existingSecret) refs.push({ kind: 'Secret', namespace, name: secrets.valkey.name, keys: [secrets.valkey.key], by: user('valkey.auth.existingSecret') });
   if (cache?.passwordSecret && !cache.bundled) refs.push({ kind: 'Secret', namespace, name: cache.passwordSecret.name, keys: [cache.passwordSecret.key], by: user('litellm-proxy.cache.passwordSecretName') });
+  if (values['litellm-proxy'].enabled) {
+    values['litellm-proxy'].credentials.forEach((c, i) => refs.push({ kind: 'Secret', namespace, name: c.secretName, keys: [c.secretKey], by: user(`litellm-proxy.credentials[${i}]`) }));
+  }
   const tls = values['networking-layer'].envoyGateway.tls;
   if (tls.enabled) refs.push({ kind: 'Secret', namespace, name: tls.secretName, keys: ['tls.crt', 'tls.key'], by: user('networking-layer.envoyGateway.tls.secretName') });
   for (const name of values.global.imagePullSecrets) refs.push({ kind: 'Secret', namespace, name, by: user('global.imagePullSecrets') });

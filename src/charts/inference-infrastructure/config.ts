@@ -5,6 +5,7 @@ import { expandRelease, RELEASE_PLACEHOLDER } from '../../render/release.js';
 import type { KeyPath } from '../../schema/validate.js';
 import type { InfrastructureValues } from './values.js';
 import { checkCapacity } from './capacity.js';
+import { checkCredentials } from './credentials.js';
 
 /**
  * Values resolved for one release: every derived name computed once, every cross-component rule
@@ -159,6 +160,7 @@ export function resolveConfig(
   checkCapacity(config);
   checkPreparedStatements(config);
   checkNetworking(config);
+  checkCredentials(config);
   return config;
 }
 

@@ -23,6 +23,12 @@ const pooler = s.object({
   resources: resources('PgBouncer container resources.', { requests: { cpu: '100m', memory: '64Mi' }, limits: { memory: '256Mi' } }),
 });
 
+const credential = s.object({
+  env: s.string({ description: 'Environment variable the proxy gets; write os.environ/<env> where LiteLLM takes the credential.', pattern: '^[A-Za-z_][A-Za-z0-9_]*$', patternHint: 'use letters, digits and "_", not starting with a digit' }),
+  secretName: s.string({ description: 'Secret in the release namespace holding the value (yours: lint and install report it missing).', pattern: k8sName.pattern, patternHint: k8sName.patternHint }),
+  secretKey: s.string({ description: 'Key of the value in that Secret.' }),
+});
+
 export const infrastructureValues = s.object({
   global: s.object({
     imagePullSecrets: s.array(s.string(), { description: 'Secrets used to pull every image of the release.', default: [] }),
@@ -196,6 +202,7 @@ export const infrastructureValues = s.object({
     storePrompts: s.bool({ default: false, description: 'Keep prompts and responses in spend logs.' }),
     extraEnv: s.any({ shape: 'array', default: [], description: 'Extra container env entries (Kubernetes EnvVar objects).' }),
     extraEnvFrom: s.any({ shape: 'array', default: [], description: 'Extra envFrom sources.' }),
+    credentials: s.array(credential, { default: [], description: 'Credentials from Secrets, as proxy environment variables: litellm.modelList and the settings refer to them as os.environ/<env> (a literal credential there is refused: it would sit in a ConfigMap).' }),
     nodeSelector: s.map(s.string(), { default: {}, description: 'Node selector for proxy pods.' }),
     tolerations: s.any({ shape: 'array', default: [], description: 'Tolerations for proxy pods.' }),
     affinity: s.any({ shape: 'object', default: {}, description: 'Affinity for proxy pods.' }),

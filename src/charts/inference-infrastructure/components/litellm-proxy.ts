@@ -1,3 +1,4 @@
+import { UserError } from '../../../core/errors.js';
 import type { K8sObject } from '../../../core/object.js';
 import { isPlainObject } from '../../../core/object.js';
 import type { Component } from '../../../render/component.js';
@@ -64,6 +65,14 @@ function renderProxy(config: InfraConfig): RenderedObject[] {
   }
   if (!lp.storePrompts) proxyEnv.push({ name: 'LITELLM_DONT_STORE_PROMPTS', value: 'True' });
   if (lp.migrationJob.enabled) proxyEnv.push({ name: 'DISABLE_SCHEMA_UPDATE', value: 'true' });
+  lp.credentials.forEach((c, i) => {
+    // Two entries of one name: Kubernetes keeps the last, server-side apply refuses the list.
+    if (proxyEnv.some((e) => e.name === c.env)) {
+      const src = config.sourceOf(['litellm-proxy', 'credentials', i, 'env']);
+      throw new UserError(`key litellm-proxy.credentials[${i}].env${src ? ` (from ${src})` : ''}: the proxy already has an environment variable ${c.env} (set by the chart or an earlier credentials entry); give this credential another name and refer to it as os.environ/<that name>.`);
+    }
+    proxyEnv.push({ name: c.env, valueFrom: { secretKeyRef: { name: c.secretName, key: c.secretKey } } });
+  });
   if (Array.isArray(lp.extraEnv)) proxyEnv.push(...lp.extraEnv);
 
   const probe = (path: string, periodSeconds: number, failureThreshold: number) => ({
