@@ -11,6 +11,7 @@ import { litellmRoute } from './components/litellm-route.js';
 import { postgresql } from './components/postgresql.js';
 import { secretGenerator } from './components/secrets.js';
 import { valkey } from './components/valkey.js';
+import { valkeySentinel } from './components/valkey-sentinel.js';
 import { namespacesGroup } from './namespaces.js';
 import { infrastructureValues, type InfrastructureValues } from './values.js';
 
@@ -19,7 +20,7 @@ import { infrastructureValues, type InfrastructureValues } from './values.js';
  * ordering ties (and so fixes the order of `template` output). A new component is a new file in
  * components/ and one line here.
  */
-const COMPONENTS: Component<InfraConfig>[] = [secretGenerator, postgresql, valkey, envoyGateway, kourier, litellmConfig, litellmMigration, litellmProxy, litellmRoute];
+const COMPONENTS: Component<InfraConfig>[] = [secretGenerator, postgresql, valkey, valkeySentinel, envoyGateway, kourier, litellmConfig, litellmMigration, litellmProxy, litellmRoute];
 
 /** What the user supplies (existing Secrets, external services); components add what operators and Jobs create. */
 function userProvided(config: InfraConfig): ProvidedRef[] {
@@ -31,6 +32,8 @@ function userProvided(config: InfraConfig): ProvidedRef[] {
   if (values['litellm-proxy'].saltKey.existingSecret) refs.push({ kind: 'Secret', namespace, name: secrets.saltKey.name, keys: [secrets.saltKey.key], by: user('litellm-proxy.saltKey.existingSecret') });
   if (values.valkey.enabled && values.valkey.auth.existingSecret) refs.push({ kind: 'Secret', namespace, name: secrets.valkey.name, keys: [secrets.valkey.key], by: user('valkey.auth.existingSecret') });
   if (cache?.passwordSecret && !cache.bundled) refs.push({ kind: 'Secret', namespace, name: cache.passwordSecret.name, keys: [cache.passwordSecret.key], by: user('litellm-proxy.cache.passwordSecretName') });
+  const sentinelSecret = cache?.sentinel?.passwordSecret;
+  if (sentinelSecret && !(values.valkey.enabled && sentinelSecret.name === secrets.valkey.name)) refs.push({ kind: 'Secret', namespace, name: sentinelSecret.name, keys: [sentinelSecret.key], by: user('litellm-proxy.cache.sentinel.passwordSecretName') });
   if (values['litellm-proxy'].enabled) {
     values['litellm-proxy'].credentials.forEach((c, i) => refs.push({ kind: 'Secret', namespace, name: c.secretName, keys: [c.secretKey], by: user(`litellm-proxy.credentials[${i}]`) }));
   }

@@ -39,6 +39,12 @@ export interface InfraNames {
   valkeyReplica: string;
   valkeyAuthSecret: string;
   valkeyConfig: string;
+  /** Sentinel mode: data nodes (StatefulSet) and their headless Service (pod DNS names). */
+  valkeyNodes: string;
+  valkeyNodesHeadless: string;
+  /** Sentinel mode: the Sentinels (StatefulSet, client Service) and their headless Service. */
+  valkeySentinel: string;
+  valkeySentinelHeadless: string;
   litellm: string;
   litellmConfig: string;
   litellmScripts: string;
@@ -64,7 +70,7 @@ export interface CacheWiring {
   host: string;
   port: number;
   passwordSecret?: { name: string; key: string };
-  sentinel?: { host: string; port: number; masterName: string };
+  sentinel?: { host: string; port: number; masterName: string; passwordSecret?: { name: string; key: string } };
   bundled: boolean;
 }
 
@@ -125,6 +131,10 @@ export function resolveConfig(
     valkeyReplica: `${release}-valkey-replica`,
     valkeyAuthSecret: vk.auth.existingSecret || `${release}-valkey-auth`,
     valkeyConfig: `${release}-valkey-config`,
+    valkeyNodes: `${release}-valkey-node`,
+    valkeyNodesHeadless: `${release}-valkey-node-headless`,
+    valkeySentinel: `${release}-valkey-sentinel`,
+    valkeySentinelHeadless: `${release}-valkey-sentinel-headless`,
     litellm: `${release}-litellm-proxy`,
     litellmConfig: `${release}-litellm-proxy-config`,
     litellmScripts: `${release}-litellm-proxy-scripts`,
@@ -136,7 +146,7 @@ export function resolveConfig(
   };
 
   const database = resolveDatabase(values, names, x, sourceOf);
-  const cache = resolveCache(values, names, x, sourceOf);
+  const cache = resolveCache(values, names, x, sourceOf, isUserSet);
 
   const secrets: SecretWiring = {
     masterKey: { name: lp.masterKey.existingSecret || `${names.litellm}-master-key`, key: lp.masterKey.existingSecretKey },
@@ -161,6 +171,7 @@ export function resolveConfig(
   checkPreparedStatements(config);
   checkNetworking(config);
   checkCredentials(config);
+  checkSentinel(config);
   return config;
 }
 
@@ -200,18 +211,46 @@ function resolveDatabase(
   };
 }
 
+/** The bundled Valkey runs as data nodes watched by Sentinels (valkey.sentinel.enabled). */
+export function bundledSentinel(values: InfrastructureValues): boolean {
+  return values.valkey.enabled && values.valkey.sentinel.enabled;
+}
+
 function resolveCache(
   values: InfrastructureValues,
   names: InfraNames,
   x: (v: string) => string,
   sourceOf: (p: KeyPath) => string | undefined,
+  isUserSet: (p: KeyPath) => boolean,
 ): CacheWiring | undefined {
   const c = values['litellm-proxy'].cache;
   if (!c.enabled || !values['litellm-proxy'].enabled) return undefined;
   const bundled = values.valkey.enabled;
-  const sentinel = c.sentinel.enabled
-    ? { host: c.sentinel.host, port: c.sentinel.port, masterName: c.sentinel.masterName || c.sentinel.serviceName || 'mymaster' }
-    : undefined;
+  const vs = values.valkey.sentinel;
+  const userSet = (key: string) => isUserSet(['litellm-proxy', 'cache', 'sentinel', key]);
+  // Bundled Sentinel mode derives the LiteLLM side from the release; explicit values win, as everywhere.
+  const derived = bundledSentinel(values);
+  const sentinelOn = userSet('enabled') ? c.sentinel.enabled : c.sentinel.enabled || derived;
+  if (derived && !sentinelOn && isDerived(c.host)) {
+    fail('litellm-proxy.cache.sentinel.enabled', sourceOf, `valkey.sentinel.enabled is true, so the bundled Valkey has no fixed primary Service (${names.valkeyService} is not rendered) and LiteLLM must ask the Sentinels: remove litellm-proxy.cache.sentinel.enabled=false, or point litellm-proxy.cache.host at another Valkey/Redis.`);
+  }
+  let sentinel: CacheWiring['sentinel'];
+  if (sentinelOn) {
+    const useDerived = (key: string) => derived && !userSet(key);
+    sentinel = {
+      host: useDerived('host') ? names.valkeySentinel : x(c.sentinel.host),
+      port: useDerived('port') ? vs.port : c.sentinel.port,
+      masterName: useDerived('masterName') && !userSet('serviceName') ? vs.masterName : c.sentinel.masterName || c.sentinel.serviceName || 'mymaster',
+    };
+    if (useDerived('passwordSecretName')) {
+      // The bundled Sentinels require the Valkey password (requirepass), as the data nodes do.
+      sentinel.passwordSecret = { name: names.valkeyAuthSecret, key: values.valkey.auth.existingSecretKey };
+    } else if (c.sentinel.passwordSecretName) {
+      sentinel.passwordSecret = { name: x(c.sentinel.passwordSecretName), key: c.sentinel.passwordSecretKey };
+    } else if (derived && sentinel.host === names.valkeySentinel) {
+      fail('litellm-proxy.cache.sentinel.passwordSecretName', sourceOf, `the bundled Sentinels (${names.valkeySentinel}) require the Valkey password, so LiteLLM cannot ask them without one: remove litellm-proxy.cache.sentinel.passwordSecretName="" (it defaults to the Valkey auth Secret in Sentinel mode).`);
+    }
+  }
   if (sentinel && !sentinel.host) {
     fail('litellm-proxy.cache.sentinel.host', sourceOf, 'Sentinel is enabled but no Sentinel host is set: set litellm-proxy.cache.sentinel.host (e.g. my-sentinel.cache.svc.cluster.local).');
   }
@@ -221,8 +260,8 @@ function resolveCache(
   let passwordSecret: { name: string; key: string } | undefined;
   if (c.passwordSecretName) {
     // The default follows the bundled Valkey's Secret, including a user-supplied existingSecret.
-    const derived = isDerived(c.passwordSecretName) && bundled;
-    passwordSecret = derived
+    const derivedSecret = isDerived(c.passwordSecretName) && bundled;
+    passwordSecret = derivedSecret
       ? { name: names.valkeyAuthSecret, key: values.valkey.auth.existingSecret ? values.valkey.auth.existingSecretKey : c.passwordSecretKey }
       : { name: x(c.passwordSecretName), key: c.passwordSecretKey };
     if (!bundled && isDerived(c.passwordSecretName)) {
@@ -230,6 +269,19 @@ function resolveCache(
     }
   }
   return { host: x(c.host), port: c.port, passwordSecret, sentinel, bundled };
+}
+
+/** Sentinel mode needs a replica to promote and a quorum the Sentinels can reach. */
+function checkSentinel(config: InfraConfig): void {
+  const { values } = config;
+  if (!bundledSentinel(values)) return;
+  const vs = values.valkey.sentinel;
+  if (values.valkey.replica.replicaCount < 1) {
+    fail('valkey.replica.replicaCount', config.sourceOf, 'valkey.sentinel.enabled is true, but with no replica there is nothing to promote when the primary fails: set valkey.replica.replicaCount to 1 or more (2 keeps a replica while one is promoted), or valkey.sentinel.enabled=false.');
+  }
+  if (vs.quorum > vs.replicaCount) {
+    fail('valkey.sentinel.quorum', config.sourceOf, `a quorum of ${vs.quorum} can never be reached by ${vs.replicaCount} Sentinels (valkey.sentinel.replicaCount): set valkey.sentinel.quorum to at most ${vs.replicaCount} (a majority, ${Math.floor(vs.replicaCount / 2) + 1}, is usual).`);
+  }
 }
 
 function checkSynchronous(config: InfraConfig): void {

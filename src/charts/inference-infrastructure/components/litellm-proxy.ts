@@ -27,13 +27,14 @@ import { litellmMigrationGroup } from './litellm-migration.js';
 import { poolerGroup } from './postgresql.js';
 import { secretsGroup } from './secrets.js';
 import { valkeyGroup } from './valkey.js';
+import { valkeySentinelGroup } from './valkey-sentinel.js';
 
 export const litellmGroup = defineGroup<InfraConfig>({
   name: 'litellm',
   description: 'LiteLLM proxy, after migrations completed',
   after: (config) => {
     const needs = [secretsGroup, litellmConfigGroup];
-    if (config.values.valkey.enabled && config.cache?.bundled) needs.push(valkeyGroup);
+    if (config.values.valkey.enabled && config.cache?.bundled) needs.push(valkeyGroup, valkeySentinelGroup);
     if (config.values['litellm-proxy'].migrationJob.enabled) needs.push(litellmMigrationGroup);
     else if (config.database.bundled) needs.push(poolerGroup);
     return needs;
@@ -62,6 +63,10 @@ function renderProxy(config: InfraConfig): RenderedObject[] {
   ];
   if (cache?.passwordSecret) {
     proxyEnv.push({ name: 'REDIS_PASSWORD', valueFrom: { secretKeyRef: { name: cache.passwordSecret.name, key: cache.passwordSecret.key } } });
+  }
+  if (cache?.sentinel?.passwordSecret) {
+    const s = cache.sentinel.passwordSecret;
+    proxyEnv.push({ name: 'REDIS_SENTINEL_PASSWORD', valueFrom: { secretKeyRef: { name: s.name, key: s.key } } });
   }
   if (!lp.storePrompts) proxyEnv.push({ name: 'LITELLM_DONT_STORE_PROMPTS', value: 'True' });
   if (lp.migrationJob.enabled) proxyEnv.push({ name: 'DISABLE_SCHEMA_UPDATE', value: 'true' });
