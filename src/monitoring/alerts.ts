@@ -3,7 +3,7 @@
  * with the inferctl or kubectl command that starts the investigation, so the page is actionable
  * without a wiki. Names and budgets are those of one release, written in when the chart renders.
  */
-import { anyOf, deploymentPods, q } from './grafana.js';
+import { anyOf, deploymentPods, q, valkeyPods } from './grafana.js';
 import type { PoolerBudget } from './dashboards/data-path.js';
 
 export interface AlertRule {
@@ -35,6 +35,8 @@ export interface InfrastructureAlertScope {
   maxConnections: number;
   /** The Valkey Deployments (primary, replicas). */
   valkeyDeployments?: string[];
+  /** Sentinel mode: the data-node StatefulSet, whose pods take turns as the primary. */
+  valkeyStatefulSet?: string;
   /** Replicas the Valkey primary should see connected. */
   valkeyReplicas: number;
 }
@@ -106,8 +108,9 @@ export function infrastructureAlerts(s: InfrastructureAlertScope): RuleGroup[] {
       ),
     );
   }
-  if (s.valkeyDeployments?.length && s.valkeyReplicas > 0) {
-    const sel = `${ns},pod=~${deploymentPods(s.valkeyDeployments)}`;
+  const valkey = valkeyPods(s);
+  if (valkey && s.valkeyReplicas > 0) {
+    const sel = `${ns},pod=~${valkey}`;
     rules.push(
       rule(
         'ValkeyReplicationLinkDown', 'warning',

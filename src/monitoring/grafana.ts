@@ -104,6 +104,17 @@ export function anyOf(names: string[]): string {
   return q(names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'));
 }
 
+/** Pods of a StatefulSet: <name>-<ordinal>. */
+export function statefulSetPods(name: string): string {
+  return q(`${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-[0-9]+`);
+}
+
+/** The Valkey pods of a scope: the Deployments' (standalone or replicated mode) or the data-node StatefulSet's (Sentinel mode). */
+export function valkeyPods(s: { valkeyDeployments?: string[]; valkeyStatefulSet?: string }): string | undefined {
+  if (s.valkeyStatefulSet) return statefulSetPods(s.valkeyStatefulSet);
+  return s.valkeyDeployments?.length ? deploymentPods(s.valkeyDeployments) : undefined;
+}
+
 /**
  * A regex (for pod=~) matching exactly the pods of these Deployments: <deployment>-<hash>-<hash>.
  * Anchored segments keep pooler "x" from matching the pods of pooler "x-ro".

@@ -119,14 +119,14 @@ test('synchronous replication is rendered only when the instance count allows it
   );
 });
 
-test('capacity: LiteLLM clients beyond what the pooler accepts are refused with the arithmetic', () => {
+test('capacity: LiteLLM clients beyond what the pooler accepts, counting the rollout surge, are refused with the arithmetic', () => {
   assert.throws(
     () => render({ options: { values: ['litellm-proxy.replicaCount=20', 'litellm-proxy.numWorkers=4', 'litellm-proxy.database.connectionPoolLimit=30'] } }),
-    /20 pods \(litellm-proxy.replicaCount\) x 4 workers \(numWorkers\) x 30 \(database.connectionPoolLimit\) = 2400 clients, but 2 pooler instances x max_client_conn 1000 = 2000/,
+    /\(20 pods \(litellm-proxy.replicaCount, from --set litellm-proxy.replicaCount=20\) \+ 1 surge pod \(the proxy's RollingUpdate maxSurge\)\) x 4 workers \(litellm-proxy.numWorkers, from --set litellm-proxy.numWorkers=4\) x 30 \(litellm-proxy.database.connectionPoolLimit, from --set litellm-proxy.database.connectionPoolLimit=30\) = 2520 clients, but 2 pooler instances \(postgresql.poolers\[0\].instances\) x max_client_conn 1000 \(postgresql.poolers\[0\].parameters.max_client_conn\) = 2000\. Raise postgresql.poolers\[0\].parameters.max_client_conn to at least 1260 or postgresql.poolers\[0\].instances to 3/,
   );
   assert.throws(
-    () => render({ options: { values: ['litellm-proxy.autoscaling.enabled=true', 'litellm-proxy.autoscaling.maxReplicas=300'] } }),
-    /300 pods \(litellm-proxy.autoscaling.maxReplicas\)/,
+    () => render({ options: { values: ['litellm-proxy.autoscaling.enabled=true', 'litellm-proxy.autoscaling.maxReplicas=200'] } }),
+    /\(200 pods \(litellm-proxy.autoscaling.maxReplicas, from --set litellm-proxy.autoscaling.maxReplicas=200\) \+ 1 surge pod/,
   );
 });
 

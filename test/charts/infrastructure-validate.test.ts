@@ -23,6 +23,13 @@ const cases: Record<string, RenderInput> = {
   'single instance, autoscaling, TLS, no kourier': {
     options: { values: ['postgresql.cluster.instances=1', 'litellm-proxy.autoscaling.enabled=true', 'networking-layer.envoyGateway.tls.enabled=true', 'networking-layer.kourier.enabled=false'], stringValues: ['networking-layer.envoyGateway.tls.secretName=gw-tls', 'networking-layer.envoyGateway.hostname=llm.example.com'] },
   },
+  'bundled Valkey Sentinel mode': { options: { values: ['valkey.sentinel.enabled=true'] } },
+  'Sentinel mode, existing Valkey Secret, custom release, credentials': {
+    release: 'platform',
+    namespace: 'llm',
+    files: { 's.yaml': 'valkey: {sentinel: {enabled: true, networkPolicy: {enabled: false}}, auth: {existingSecret: vk, existingSecretKey: pw}, replica: {replicaCount: 1}}\nlitellm-proxy: {credentials: [{env: OPENAI_API_KEY, secretName: llm-credentials, secretKey: openai}]}\n' },
+  },
+  'external sentinel with a password': { files: { 'ext.yaml': externalDb, 's.yaml': 'litellm-proxy: {cache: {sentinel: {enabled: true, host: sentinel.svc, passwordSecretName: my-sentinel-secret}}}\n' } },
   'two poolers, no replicas, persistence': {
     files: { 'p.yaml': 'postgresql:\n  poolers:\n    - {name: rw, instances: 2}\n    - {name: ro, type: ro, instances: 1, parameters: {default_pool_size: "20", max_client_conn: "200"}}\nvalkey: {replica: {replicaCount: 0}, cache: {persistence: true}}\n' },
   },

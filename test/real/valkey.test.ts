@@ -1,5 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { container, get, render } from '../helpers/render.js';
@@ -16,6 +17,7 @@ const PASSWORD = `pa"ss\\wo rd$x'y`;
 let primaryPort = 0;
 const replicaPorts: number[] = [];
 let rendered: ReturnType<typeof render>;
+const started = new Map<number, ChildProcess>();
 
 function cli(port: number, args: string[], auth = true) {
   const env = { ...process.env, ...(auth ? { REDISCLI_AUTH: PASSWORD } : {}) };
@@ -41,7 +43,7 @@ async function startInstance(role: 'primary' | 'replica', port: number): Promise
     .replace('/run/valkey/auth.conf', join(dir, 'auth.conf'))
     .replace(`/etc/valkey/${role}.conf`, confPath);
   assert.equal(c.command[0], 'sh');
-  procs.start('sh', ['-c', script], { env: { ...process.env, VALKEY_PASSWORD: PASSWORD } });
+  started.set(port, procs.start('sh', ['-c', script], { env: { ...process.env, VALKEY_PASSWORD: PASSWORD } }));
   await waitForPort(port);
 }
 
@@ -97,4 +99,19 @@ test("the rendered readiness probes pass against the running servers", () => {
   assert.equal(run(probe('replica')[0], probe('replica').slice(1), { env: env(replicaPorts[0]) }).status, 0);
   // A replica probe against the primary fails: it has no master link, which is what makes it a replica check.
   assert.notEqual(run(probe('replica')[0], probe('replica').slice(1), { env: env(primaryPort) }).status, 0);
+});
+
+test('what the default mode does not survive: a primary restart empties the cache and the replicas resync to nothing', async () => {
+  for (let i = 0; i < 100; i++) assert.equal(cli(primaryPort, ['SET', `k:${i}`, String(i)]).stdout.trim(), 'OK');
+  const keys = Number(cli(primaryPort, ['DBSIZE']).stdout.trim());
+  assert.ok(keys >= 100);
+  for (const port of replicaPorts) await waitFor(() => cli(port, ['DBSIZE']).stdout.trim() === String(keys), `replica ${port} has the keys`);
+  // A crash or eviction: the pod restarts with the same rendered configuration and no data.
+  started.get(primaryPort)!.kill('SIGKILL');
+  await new Promise((r) => setTimeout(r, 200));
+  await startInstance('primary', primaryPort);
+  for (const port of replicaPorts) {
+    await waitFor(() => /master_link_status:up/.test(cli(port, ['INFO', 'replication']).stdout) && cli(port, ['DBSIZE']).stdout.trim() === '0', `replica ${port} resynced to the empty primary`, 30_000);
+  }
+  assert.equal(cli(primaryPort, ['DBSIZE']).stdout.trim(), '0', `${keys} keys -> 0: Sentinel mode (valkey.sentinel.enabled) is the one that keeps them`);
 });

@@ -12,6 +12,7 @@ import { monitoring } from './components/monitoring.js';
 import { postgresql } from './components/postgresql.js';
 import { secretGenerator } from './components/secrets.js';
 import { valkey } from './components/valkey.js';
+import { valkeySentinel } from './components/valkey-sentinel.js';
 import { namespacesGroup } from './namespaces.js';
 import { infrastructureValues, type InfrastructureValues } from './values.js';
 import { requiredMonitoringApis } from '../../monitoring/objects.js';
@@ -21,7 +22,7 @@ import { requiredMonitoringApis } from '../../monitoring/objects.js';
  * ordering ties (and so fixes the order of `template` output). A new component is a new file in
  * components/ and one line here.
  */
-const COMPONENTS: Component<InfraConfig>[] = [secretGenerator, postgresql, valkey, envoyGateway, kourier, litellmConfig, litellmMigration, litellmProxy, litellmRoute, monitoring];
+const COMPONENTS: Component<InfraConfig>[] = [secretGenerator, postgresql, valkey, valkeySentinel, envoyGateway, kourier, litellmConfig, litellmMigration, litellmProxy, litellmRoute, monitoring];
 
 /** What the user supplies (existing Secrets, external services); components add what operators and Jobs create. */
 function userProvided(config: InfraConfig): ProvidedRef[] {
@@ -33,6 +34,11 @@ function userProvided(config: InfraConfig): ProvidedRef[] {
   if (values['litellm-proxy'].saltKey.existingSecret) refs.push({ kind: 'Secret', namespace, name: secrets.saltKey.name, keys: [secrets.saltKey.key], by: user('litellm-proxy.saltKey.existingSecret') });
   if (values.valkey.enabled && values.valkey.auth.existingSecret) refs.push({ kind: 'Secret', namespace, name: secrets.valkey.name, keys: [secrets.valkey.key], by: user('valkey.auth.existingSecret') });
   if (cache?.passwordSecret && !cache.bundled) refs.push({ kind: 'Secret', namespace, name: cache.passwordSecret.name, keys: [cache.passwordSecret.key], by: user('litellm-proxy.cache.passwordSecretName') });
+  const sentinelSecret = cache?.sentinel?.passwordSecret;
+  if (sentinelSecret && !(values.valkey.enabled && sentinelSecret.name === secrets.valkey.name)) refs.push({ kind: 'Secret', namespace, name: sentinelSecret.name, keys: [sentinelSecret.key], by: user('litellm-proxy.cache.sentinel.passwordSecretName') });
+  if (values['litellm-proxy'].enabled) {
+    values['litellm-proxy'].credentials.forEach((c, i) => refs.push({ kind: 'Secret', namespace, name: c.secretName, keys: [c.secretKey], by: user(`litellm-proxy.credentials[${i}]`) }));
+  }
   const tls = values['networking-layer'].envoyGateway.tls;
   if (tls.enabled) refs.push({ kind: 'Secret', namespace, name: tls.secretName, keys: ['tls.crt', 'tls.key'], by: user('networking-layer.envoyGateway.tls.secretName') });
   for (const name of values.global.imagePullSecrets) refs.push({ kind: 'Secret', namespace, name, by: user('global.imagePullSecrets') });

@@ -5,6 +5,8 @@ import { expandRelease, RELEASE_PLACEHOLDER } from '../../render/release.js';
 import type { KeyPath } from '../../schema/validate.js';
 import { resolveMonitoring, type InfraMonitoring } from './monitoring-config.js';
 import type { InfrastructureValues } from './values.js';
+import { checkCapacity } from './capacity.js';
+import { checkCredentials } from './credentials.js';
 
 /**
  * Values resolved for one release: every derived name computed once, every cross-component rule
@@ -23,8 +25,6 @@ export interface InfraConfig {
   generated: GeneratedSecret[];
   /** The operators release (or the upstream defaults): where the CNPG operator runs, Envoy Gateway's controller name. */
   operators: OperatorsView;
-  /** Connection budgets of the poolers and PostgreSQL: checked, and drawn on the dashboards. */
-  budgets: ConnectionBudgets;
   monitoring: InfraMonitoring;
   sourceOf(path: KeyPath): string | undefined;
   isUserSet(path: KeyPath): boolean;
@@ -41,6 +41,12 @@ export interface InfraNames {
   valkeyReplica: string;
   valkeyAuthSecret: string;
   valkeyConfig: string;
+  /** Sentinel mode: data nodes (StatefulSet) and their headless Service (pod DNS names). */
+  valkeyNodes: string;
+  valkeyNodesHeadless: string;
+  /** Sentinel mode: the Sentinels (StatefulSet, client Service) and their headless Service. */
+  valkeySentinel: string;
+  valkeySentinelHeadless: string;
   litellm: string;
   /** ClusterIP Service of LiteLLM's unauthenticated metrics port (never routed by the Gateway). */
   litellmMetrics: string;
@@ -68,7 +74,7 @@ export interface CacheWiring {
   host: string;
   port: number;
   passwordSecret?: { name: string; key: string };
-  sentinel?: { host: string; port: number; masterName: string };
+  sentinel?: { host: string; port: number; masterName: string; passwordSecret?: { name: string; key: string } };
   bundled: boolean;
 }
 
@@ -129,6 +135,10 @@ export function resolveConfig(
     valkeyReplica: `${release}-valkey-replica`,
     valkeyAuthSecret: vk.auth.existingSecret || `${release}-valkey-auth`,
     valkeyConfig: `${release}-valkey-config`,
+    valkeyNodes: `${release}-valkey-node`,
+    valkeyNodesHeadless: `${release}-valkey-node-headless`,
+    valkeySentinel: `${release}-valkey-sentinel`,
+    valkeySentinelHeadless: `${release}-valkey-sentinel-headless`,
     litellm: `${release}-litellm-proxy`,
     litellmMetrics: `${release}-litellm-proxy-metrics`,
     litellmConfig: `${release}-litellm-proxy-config`,
@@ -141,7 +151,7 @@ export function resolveConfig(
   };
 
   const database = resolveDatabase(values, names, x, sourceOf);
-  const cache = resolveCache(values, names, x, sourceOf);
+  const cache = resolveCache(values, names, x, sourceOf, isUserSet);
 
   const secrets: SecretWiring = {
     masterKey: { name: lp.masterKey.existingSecret || `${names.litellm}-master-key`, key: lp.masterKey.existingSecretKey },
@@ -160,13 +170,14 @@ export function resolveConfig(
   }
 
   const operators = operatorsView(releases);
-  const budgets = connectionBudgets({ values, names, database });
   const monitoring = resolveMonitoring(values, sourceOf);
-  const config: InfraConfig = { release, namespace, chart, values, names, database, cache, secrets, generated, operators, budgets, monitoring, sourceOf, isUserSet };
+  const config: InfraConfig = { release, namespace, chart, values, names, database, cache, secrets, generated, operators, monitoring, sourceOf, isUserSet };
   checkSynchronous(config);
   checkCapacity(config);
   checkPreparedStatements(config);
   checkNetworking(config);
+  checkCredentials(config);
+  checkSentinel(config);
   return config;
 }
 
@@ -206,18 +217,46 @@ function resolveDatabase(
   };
 }
 
+/** The bundled Valkey runs as data nodes watched by Sentinels (valkey.sentinel.enabled). */
+export function bundledSentinel(values: InfrastructureValues): boolean {
+  return values.valkey.enabled && values.valkey.sentinel.enabled;
+}
+
 function resolveCache(
   values: InfrastructureValues,
   names: InfraNames,
   x: (v: string) => string,
   sourceOf: (p: KeyPath) => string | undefined,
+  isUserSet: (p: KeyPath) => boolean,
 ): CacheWiring | undefined {
   const c = values['litellm-proxy'].cache;
   if (!c.enabled || !values['litellm-proxy'].enabled) return undefined;
   const bundled = values.valkey.enabled;
-  const sentinel = c.sentinel.enabled
-    ? { host: c.sentinel.host, port: c.sentinel.port, masterName: c.sentinel.masterName || c.sentinel.serviceName || 'mymaster' }
-    : undefined;
+  const vs = values.valkey.sentinel;
+  const userSet = (key: string) => isUserSet(['litellm-proxy', 'cache', 'sentinel', key]);
+  // Bundled Sentinel mode derives the LiteLLM side from the release; explicit values win, as everywhere.
+  const derived = bundledSentinel(values);
+  const sentinelOn = userSet('enabled') ? c.sentinel.enabled : c.sentinel.enabled || derived;
+  if (derived && !sentinelOn && isDerived(c.host)) {
+    fail('litellm-proxy.cache.sentinel.enabled', sourceOf, `valkey.sentinel.enabled is true, so the bundled Valkey has no fixed primary Service (${names.valkeyService} is not rendered) and LiteLLM must ask the Sentinels: remove litellm-proxy.cache.sentinel.enabled=false, or point litellm-proxy.cache.host at another Valkey/Redis.`);
+  }
+  let sentinel: CacheWiring['sentinel'];
+  if (sentinelOn) {
+    const useDerived = (key: string) => derived && !userSet(key);
+    sentinel = {
+      host: useDerived('host') ? names.valkeySentinel : x(c.sentinel.host),
+      port: useDerived('port') ? vs.port : c.sentinel.port,
+      masterName: useDerived('masterName') && !userSet('serviceName') ? vs.masterName : c.sentinel.masterName || c.sentinel.serviceName || 'mymaster',
+    };
+    if (useDerived('passwordSecretName')) {
+      // The bundled Sentinels require the Valkey password (requirepass), as the data nodes do.
+      sentinel.passwordSecret = { name: names.valkeyAuthSecret, key: values.valkey.auth.existingSecretKey };
+    } else if (c.sentinel.passwordSecretName) {
+      sentinel.passwordSecret = { name: x(c.sentinel.passwordSecretName), key: c.sentinel.passwordSecretKey };
+    } else if (derived && sentinel.host === names.valkeySentinel) {
+      fail('litellm-proxy.cache.sentinel.passwordSecretName', sourceOf, `the bundled Sentinels (${names.valkeySentinel}) require the Valkey password, so LiteLLM cannot ask them without one: remove litellm-proxy.cache.sentinel.passwordSecretName="" (it defaults to the Valkey auth Secret in Sentinel mode).`);
+    }
+  }
   if (sentinel && !sentinel.host) {
     fail('litellm-proxy.cache.sentinel.host', sourceOf, 'Sentinel is enabled but no Sentinel host is set: set litellm-proxy.cache.sentinel.host (e.g. my-sentinel.cache.svc.cluster.local).');
   }
@@ -227,8 +266,8 @@ function resolveCache(
   let passwordSecret: { name: string; key: string } | undefined;
   if (c.passwordSecretName) {
     // The default follows the bundled Valkey's Secret, including a user-supplied existingSecret.
-    const derived = isDerived(c.passwordSecretName) && bundled;
-    passwordSecret = derived
+    const derivedSecret = isDerived(c.passwordSecretName) && bundled;
+    passwordSecret = derivedSecret
       ? { name: names.valkeyAuthSecret, key: values.valkey.auth.existingSecret ? values.valkey.auth.existingSecretKey : c.passwordSecretKey }
       : { name: x(c.passwordSecretName), key: c.passwordSecretKey };
     if (!bundled && isDerived(c.passwordSecretName)) {
@@ -236,6 +275,19 @@ function resolveCache(
     }
   }
   return { host: x(c.host), port: c.port, passwordSecret, sentinel, bundled };
+}
+
+/** Sentinel mode needs a replica to promote and a quorum the Sentinels can reach. */
+function checkSentinel(config: InfraConfig): void {
+  const { values } = config;
+  if (!bundledSentinel(values)) return;
+  const vs = values.valkey.sentinel;
+  if (values.valkey.replica.replicaCount < 1) {
+    fail('valkey.replica.replicaCount', config.sourceOf, 'valkey.sentinel.enabled is true, but with no replica there is nothing to promote when the primary fails: set valkey.replica.replicaCount to 1 or more (2 keeps a replica while one is promoted), or valkey.sentinel.enabled=false.');
+  }
+  if (vs.quorum > vs.replicaCount) {
+    fail('valkey.sentinel.quorum', config.sourceOf, `a quorum of ${vs.quorum} can never be reached by ${vs.replicaCount} Sentinels (valkey.sentinel.replicaCount): set valkey.sentinel.quorum to at most ${vs.replicaCount} (a majority, ${Math.floor(vs.replicaCount / 2) + 1}, is usual).`);
+  }
 }
 
 function checkSynchronous(config: InfraConfig): void {
@@ -258,95 +310,6 @@ function intParam(params: Record<string, string | number>, key: string, fallback
   if (raw === undefined) return fallback;
   const n = Number(raw);
   return Number.isFinite(n) ? n : fallback;
-}
-
-/** One pooler's connection budgets, as the capacity check computes them. */
-export interface PoolerBudget {
-  index: number;
-  /** The Pooler object (and its Deployment, whose pods are <pooler>-<hash>-<hash>). */
-  pooler: string;
-  /** The Service LiteLLM connects to. */
-  service: string;
-  instances: number;
-  maxClientConn: number;
-  /** Client connections the pooler accepts: instances x max_client_conn. */
-  clientBudget: number;
-  /** Server connections per instance: default_pool_size + reserve_pool_size, capped by max_db_connections. */
-  perInstance: number;
-  /** Server connections it may open to PostgreSQL: instances x perInstance. */
-  serverBudget: number;
-}
-
-/**
- * The connection arithmetic of the data path, computed once: the capacity check refuses values that
- * break it, and the data-path dashboard and alerts draw the same budgets as thresholds.
- */
-export interface ConnectionBudgets {
-  poolers: PoolerBudget[];
-  /** LiteLLM's most database clients: pods x workers x connectionPoolLimit (0 without LiteLLM). */
-  litellm: { pods: number; podsKey: string; workers: number; poolLimit: number; clients: number };
-  /** Index of the pooler LiteLLM connects through, or -1 (direct, or an external database). */
-  litellmPooler: number;
-  maxConnections: number;
-  reserved: number;
-  /** Kept for the operator's instance manager, monitoring and the migration Job, which connect directly. */
-  headroom: number;
-  /** Sum of the poolers' server budgets. */
-  serverTotal: number;
-  /** What PostgreSQL leaves for the poolers: max_connections - reserved - headroom. */
-  available: number;
-}
-
-export function connectionBudgets(config: Pick<InfraConfig, 'values' | 'names' | 'database'>): ConnectionBudgets {
-  const { values, names, database } = config;
-  const lp = values['litellm-proxy'];
-  const pods = lp.autoscaling.enabled ? lp.autoscaling.maxReplicas : lp.replicaCount;
-  const litellm = {
-    pods,
-    podsKey: lp.autoscaling.enabled ? 'autoscaling.maxReplicas' : 'replicaCount',
-    workers: lp.numWorkers,
-    poolLimit: lp.database.connectionPoolLimit,
-    clients: lp.enabled ? pods * lp.numWorkers * lp.database.connectionPoolLimit : 0,
-  };
-  const poolers = values.postgresql.poolers.map((p, index): PoolerBudget => {
-    const maxClientConn = intParam(p.parameters, 'max_client_conn', 100);
-    const perDb = intParam(p.parameters, 'default_pool_size', 20) + intParam(p.parameters, 'reserve_pool_size', 0);
-    const maxDb = intParam(p.parameters, 'max_db_connections', 0);
-    const perInstance = maxDb > 0 ? Math.min(perDb, maxDb) : perDb;
-    const n = names.poolers[index];
-    return { index, pooler: n.pooler, service: n.service, instances: p.instances, maxClientConn, clientBudget: p.instances * maxClientConn, perInstance, serverBudget: p.instances * perInstance };
-  });
-  const params = values.postgresql.cluster.parameters;
-  const maxConnections = intParam(params, 'max_connections', 100);
-  const reserved = intParam(params, 'superuser_reserved_connections', 3);
-  const headroom = 10;
-  const serverTotal = poolers.reduce((sum, p) => sum + p.serverBudget, 0);
-  const litellmPooler = lp.enabled && values.postgresql.enabled ? poolers.findIndex((p) => p.service === database.host) : -1;
-  return { poolers, litellm, litellmPooler, maxConnections, reserved, headroom, serverTotal, available: maxConnections - reserved - headroom };
-}
-
-/**
- * Refuses pool sizes that cannot work: LiteLLM's maximum clients must fit what the pooler accepts,
- * and the poolers' server connections must fit PostgreSQL's max_connections.
- */
-function checkCapacity(config: InfraConfig): void {
-  const { values, budgets: b } = config;
-  if (!values.postgresql.enabled || !values['litellm-proxy'].enabled) return;
-  const { litellm } = b;
-  if (b.litellmPooler >= 0) {
-    const p = b.poolers[b.litellmPooler];
-    if (litellm.clients > p.clientBudget) {
-      throw new UserError(
-        `LiteLLM can open more database connections than pooler ${p.service} accepts: ${litellm.pods} pods (litellm-proxy.${litellm.podsKey}) x ${litellm.workers} workers (numWorkers) x ${litellm.poolLimit} (database.connectionPoolLimit) = ${litellm.clients} clients, but ${p.instances} pooler instances x max_client_conn ${p.maxClientConn} = ${p.clientBudget}. Raise postgresql.poolers[${p.index}].parameters.max_client_conn or instances, or lower the LiteLLM side.`,
-      );
-    }
-  }
-  if (b.serverTotal > b.available) {
-    const parts = b.poolers.map((p) => `${p.instances} x ${p.perInstance} (postgresql.poolers[${p.index}])`);
-    throw new UserError(
-      `PgBouncer poolers can open more server connections than PostgreSQL allows: ${parts.join(' + ')} = ${b.serverTotal} (instances x default_pool_size+reserve_pool_size), but max_connections ${b.maxConnections} - ${b.reserved} superuser_reserved_connections - ${b.headroom} kept for the operator and migrations = ${b.available}. Raise postgresql.cluster.parameters.max_connections or lower the poolers' default_pool_size.`,
-    );
-  }
 }
 
 /**

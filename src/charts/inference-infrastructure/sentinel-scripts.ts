@@ -14,12 +14,12 @@
 const ESCAPED_PASSWORD = `esc=$(printf '%s' "$VALKEY_PASSWORD" | sed -e 's/\\\\/\\\\\\\\/g' -e 's/"/\\\\"/g')`;
 
 /**
- * "host port" of the master the Sentinels name now, or nothing. Sentinels run without a password
- * (LiteLLM cannot authenticate to Sentinel: BerriAI/litellm#20734), so no AUTH is sent to them.
+ * "host port" of the master the Sentinels name now, or nothing. The Sentinels require the Valkey
+ * password too (LiteLLM v1.104 sends sentinel_password to them; the fix of BerriAI/litellm#20734).
  */
 const SENTINEL_MASTER = `sentinel_master() {
   for s in $SENTINELS; do
-    a=$(env -u REDISCLI_AUTH valkey-cli -h "\${s%:*}" -p "\${s##*:}" --raw SENTINEL get-master-addr-by-name "$MASTER_NAME" 2>/dev/null | tr '\\n' ' ' | sed 's/ *$//') || a=""
+    a=$(REDISCLI_AUTH="$VALKEY_PASSWORD" valkey-cli -h "\${s%:*}" -p "\${s##*:}" --raw SENTINEL get-master-addr-by-name "$MASTER_NAME" 2>/dev/null | tr '\\n' ' ' | sed 's/ *$//') || a=""
     case "$a" in *" "*) echo "$a"; return 0 ;; esac
   done
 }`;
@@ -65,7 +65,8 @@ exec valkey-server "$VALKEY_CONF"
 /**
  * A Sentinel. It monitors the master another Sentinel already follows; at cluster start (no Sentinel
  * knows one) it asks the data nodes and takes the one that reports role:master with the most
- * replicas, else the first node. Its config lives in RUN_DIR because Sentinel rewrites it.
+ * replicas, else the first node. Its config lives in RUN_DIR because Sentinel rewrites it (and it
+ * holds the password: requirepass for clients and the other Sentinels, auth-pass for the nodes).
  */
 export const VALKEY_SENTINEL_START = `set -eu
 umask 077
@@ -91,6 +92,7 @@ port $SENTINEL_PORT
 bind \${BIND_ADDRESS:-* -::*}
 protected-mode no
 dir $RUN_DIR
+requirepass "$esc"
 sentinel resolve-hostnames yes
 sentinel announce-hostnames yes
 sentinel announce-ip $SELF_HOST

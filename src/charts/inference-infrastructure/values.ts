@@ -25,6 +25,12 @@ const pooler = s.object({
   resources: resources('PgBouncer container resources.', { requests: { cpu: '100m', memory: '64Mi' }, limits: { memory: '256Mi' } }),
 });
 
+const credential = s.object({
+  env: s.string({ description: 'Environment variable the proxy gets; write os.environ/<env> where LiteLLM takes the credential.', pattern: '^[A-Za-z_][A-Za-z0-9_]*$', patternHint: 'use letters, digits and "_", not starting with a digit' }),
+  secretName: s.string({ description: 'Secret in the release namespace holding the value (yours: lint and install report it missing).', pattern: k8sName.pattern, patternHint: k8sName.patternHint }),
+  secretKey: s.string({ description: 'Key of the value in that Secret.' }),
+});
+
 export const infrastructureValues = s.object({
   global: s.object({
     imagePullSecrets: s.array(s.string(), { description: 'Secrets used to pull every image of the release.', default: [] }),
@@ -89,6 +95,19 @@ export const infrastructureValues = s.object({
       persistence: s.bool({ description: 'RDB/AOF persistence. Off: a cache is rebuilt on demand.', default: false }),
     }),
     service: s.object({ port: s.int({ default: 6379, minimum: 1, maximum: 65535, description: 'Service port.' }) }),
+    sentinel: s.object({
+      enabled: s.bool({ description: 'Sentinel mode: 1 + replica.replicaCount data nodes (StatefulSet <release>-valkey-node, each on primary.resources) watched by Sentinels (StatefulSet and Service <release>-valkey-sentinel) that promote a replica when the primary fails; LiteLLM finds the primary through them. Off: one primary Deployment behind Service <release>-valkey.', default: false }),
+      replicaCount: s.int({ description: 'Sentinels; a failover needs a majority of them.', minimum: 3, default: 3 }),
+      quorum: s.int({ description: 'Sentinels that must agree the primary is down before a failover starts.', minimum: 1, default: 2 }),
+      masterName: s.string({ description: 'Name the Sentinels monitor the primary under (LiteLLM service_name).', default: 'mymaster', pattern: '^[A-Za-z0-9._-]+$', patternHint: 'use letters, digits, ".", "_" and "-"' }),
+      port: s.int({ description: 'Sentinel port (and port of Service <release>-valkey-sentinel).', minimum: 1, maximum: 65535, default: 26379 }),
+      downAfterMilliseconds: s.int({ description: 'A primary silent this long is considered down.', minimum: 100, default: 5000 }),
+      failoverTimeoutMilliseconds: s.int({ description: 'Sentinel failover-timeout; a restarted primary waits down-after + this for a replica to be promoted before it starts empty as primary.', minimum: 1000, default: 30000 }),
+      resources: resources('Sentinel container resources.', { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '128Mi' } }),
+      networkPolicy: s.object({
+        enabled: s.bool({ description: 'NetworkPolicy <release>-valkey-sentinel: the Sentinel port only from this release\'s LiteLLM and Valkey pods.', default: true }),
+      }),
+    }),
   }),
 
   'networking-layer': s.object({
@@ -164,11 +183,13 @@ export const infrastructureValues = s.object({
       ttl: s.int({ description: 'Cache entry lifetime in seconds.', minimum: 1, default: 600 }),
       mode: s.string({ description: 'default_off caches only requests that ask for it; default_on caches everything.', enum: ['default_off', 'default_on'], default: 'default_off' }),
       sentinel: s.object({
-        enabled: s.bool({ description: 'Discover the primary through Redis/Valkey Sentinel.', default: false }),
-        host: s.string({ description: 'Sentinel host.', default: '' }),
-        port: s.int({ description: 'Sentinel port.', minimum: 1, maximum: 65535, default: 26379 }),
-        masterName: s.string({ description: 'Name of the monitored primary.', default: 'mymaster' }),
+        enabled: s.bool({ description: 'Discover the primary through Redis/Valkey Sentinel. With valkey.sentinel.enabled it is on and the keys below follow the bundled Sentinels unless set.', default: false }),
+        host: s.string({ description: 'Sentinel host (with valkey.sentinel.enabled: <release>-valkey-sentinel).', default: '' }),
+        port: s.int({ description: 'Sentinel port (with valkey.sentinel.enabled: valkey.sentinel.port).', minimum: 1, maximum: 65535, default: 26379 }),
+        masterName: s.string({ description: 'Name of the monitored primary (with valkey.sentinel.enabled: valkey.sentinel.masterName).', default: 'mymaster' }),
         serviceName: s.string({ description: 'Alias of masterName (original chart key); masterName wins when both are set.', default: '' }),
+        passwordSecretName: s.string({ description: 'Secret with the password the Sentinels require (LiteLLM sentinel_password); empty for Sentinels without a password. With valkey.sentinel.enabled: the Valkey auth Secret.', default: '' }),
+        passwordSecretKey: s.string({ description: 'Key of the Sentinel password in that Secret.', default: 'default-password' }),
       }),
     }),
     litellm: s.object({
@@ -198,6 +219,7 @@ export const infrastructureValues = s.object({
     storePrompts: s.bool({ default: false, description: 'Keep prompts and responses in spend logs.' }),
     extraEnv: s.any({ shape: 'array', default: [], description: 'Extra container env entries (Kubernetes EnvVar objects).' }),
     extraEnvFrom: s.any({ shape: 'array', default: [], description: 'Extra envFrom sources.' }),
+    credentials: s.array(credential, { default: [], description: 'Credentials from Secrets, as proxy environment variables: litellm.modelList and the settings refer to them as os.environ/<env> (a literal credential there is refused: it would sit in a ConfigMap).' }),
     nodeSelector: s.map(s.string(), { default: {}, description: 'Node selector for proxy pods.' }),
     tolerations: s.any({ shape: 'array', default: [], description: 'Tolerations for proxy pods.' }),
     affinity: s.any({ shape: 'object', default: {}, description: 'Affinity for proxy pods.' }),

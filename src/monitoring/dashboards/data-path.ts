@@ -1,4 +1,4 @@
-import { dashboard, deploymentPods, q, type DashboardSpec, type PanelSpec } from '../grafana.js';
+import { dashboard, deploymentPods, q, valkeyPods, type DashboardSpec, type PanelSpec } from '../grafana.js';
 
 export interface PoolerBudget {
   /** CNPG Pooler name: its Deployment's pods are <name>-<hash>-<hash>. */
@@ -19,6 +19,8 @@ export interface DataPathScope {
   maxConnections: number;
   /** The Valkey Deployments (primary, replicas); undefined without bundled Valkey. */
   valkeyDeployments?: string[];
+  /** Sentinel mode: the data-node StatefulSet, whose pods take turns as the primary. */
+  valkeyStatefulSet?: string;
 }
 
 /** Data path: PgBouncer against its budget, PostgreSQL against max_connections, Valkey memory, hits and replication. */
@@ -65,8 +67,9 @@ export function dataPathDashboard(s: DataPathScope): Record<string, unknown> {
       ],
     });
   }
-  if (s.valkeyDeployments?.length) {
-    const sel = `${ns},pod=~${deploymentPods(s.valkeyDeployments)}`;
+  const valkey = valkeyPods(s);
+  if (valkey) {
+    const sel = `${ns},pod=~${valkey}`;
     rows.push({
       title: 'Valkey',
       panels: [

@@ -19,35 +19,42 @@ function merge(base: Record<string, unknown>, extra: unknown): Record<string, un
 export function litellmConfigYaml(config: InfraConfig): string {
   const lp = config.values['litellm-proxy'];
   const cache = config.cache;
-  const general = merge(
-    {
-      master_key: 'os.environ/LITELLM_MASTER_KEY',
-      database_connection_pool_limit: lp.database.connectionPoolLimit,
-      database_connection_timeout: lp.database.connectionTimeout,
-      proxy_batch_write_at: 60,
-      disable_error_logs: true,
-    },
-    lp.litellm.generalSettings,
-  );
+  const general: Record<string, unknown> = {
+    master_key: 'os.environ/LITELLM_MASTER_KEY',
+    database_connection_pool_limit: lp.database.connectionPoolLimit,
+    database_connection_timeout: lp.database.connectionTimeout,
+    proxy_batch_write_at: 60,
+    disable_error_logs: true,
+  };
   const litellmSettings: Record<string, unknown> = { json_logs: true, num_retries: 2, request_timeout: 600 };
   const router: Record<string, unknown> = { routing_strategy: 'simple-shuffle', enable_pre_call_checks: true };
   if (cache) {
     const password = cache.passwordSecret ? { password: 'os.environ/REDIS_PASSWORD' } : {};
-    const params: Record<string, unknown> = cache.sentinel
-      ? { type: 'redis', service_name: cache.sentinel.masterName, sentinel_nodes: [[cache.sentinel.host, cache.sentinel.port]], ...password }
+    // LiteLLM >= the fix of BerriAI/litellm#20734 (v1.104 has it) authenticates to the Sentinels with
+    // sentinel_password and to the primary they name with password.
+    const sentinelAuth = cache.sentinel?.passwordSecret ? { sentinel_password: 'os.environ/REDIS_SENTINEL_PASSWORD' } : {};
+    const sentinelParams = cache.sentinel
+      ? { service_name: cache.sentinel.masterName, sentinel_nodes: [[cache.sentinel.host, cache.sentinel.port]], ...password, ...sentinelAuth }
+      : undefined;
+    const params: Record<string, unknown> = sentinelParams
+      ? { type: 'redis', ...sentinelParams }
       : { type: 'redis', host: cache.host, port: cache.port, ...password };
     Object.assign(params, { namespace: 'litellm.caching', ttl: lp.cache.ttl, mode: lp.cache.mode });
     litellmSettings.cache = true;
     litellmSettings.cache_params = params;
-    if (!cache.sentinel) {
-      // Shared rpm/tpm counters across pods; a Sentinel address is not a Redis server, so only for direct hosts.
+    if (!sentinelParams) {
+      // Shared rpm/tpm counters across pods.
       Object.assign(router, { redis_host: cache.host, redis_port: cache.port });
       if (cache.passwordSecret) router.redis_password = 'os.environ/REDIS_PASSWORD';
+    } else {
+      // router_settings takes only a Redis host; coordination Redis (LiteLLM >= v1.93) takes Sentinels,
+      // and the router uses it for its rpm/tpm counters when router_settings has no Redis.
+      general.coordination_redis = sentinelParams;
     }
   }
   const doc = {
     model_list: Array.isArray(lp.litellm.modelList) ? lp.litellm.modelList : [],
-    general_settings: general,
+    general_settings: merge(general, lp.litellm.generalSettings),
     litellm_settings: litellmScraped(config) ? withPrometheusCallback(merge(litellmSettings, lp.litellm.litellmSettings)) : merge(litellmSettings, lp.litellm.litellmSettings),
     router_settings: merge(router, lp.litellm.routerSettings),
   };

@@ -1,3 +1,4 @@
+import { UserError } from '../../../core/errors.js';
 import type { K8sObject } from '../../../core/object.js';
 import { isPlainObject } from '../../../core/object.js';
 import type { Component } from '../../../render/component.js';
@@ -5,6 +6,7 @@ import { defineGroup } from '../../../render/groups.js';
 import { contentHash } from '../../../render/hash.js';
 import { selectorLabels } from '../../../render/labels.js';
 import type { RenderedObject } from '../../../render/types.js';
+import { LITELLM_ROLLOUT } from '../capacity.js';
 import type { InfraConfig } from '../config.js';
 import {
   commonEnv,
@@ -26,13 +28,14 @@ import { litellmMigrationGroup } from './litellm-migration.js';
 import { poolerGroup } from './postgresql.js';
 import { secretsGroup } from './secrets.js';
 import { valkeyGroup } from './valkey.js';
+import { valkeySentinelGroup } from './valkey-sentinel.js';
 
 export const litellmGroup = defineGroup<InfraConfig>({
   name: 'litellm',
   description: 'LiteLLM proxy, after migrations completed',
   after: (config) => {
     const needs = [secretsGroup, litellmConfigGroup];
-    if (config.values.valkey.enabled && config.cache?.bundled) needs.push(valkeyGroup);
+    if (config.values.valkey.enabled && config.cache?.bundled) needs.push(valkeyGroup, valkeySentinelGroup);
     if (config.values['litellm-proxy'].migrationJob.enabled) needs.push(litellmMigrationGroup);
     else if (config.database.bundled) needs.push(poolerGroup);
     return needs;
@@ -62,9 +65,21 @@ function renderProxy(config: InfraConfig): RenderedObject[] {
   if (cache?.passwordSecret) {
     proxyEnv.push({ name: 'REDIS_PASSWORD', valueFrom: { secretKeyRef: { name: cache.passwordSecret.name, key: cache.passwordSecret.key } } });
   }
+  if (cache?.sentinel?.passwordSecret) {
+    const s = cache.sentinel.passwordSecret;
+    proxyEnv.push({ name: 'REDIS_SENTINEL_PASSWORD', valueFrom: { secretKeyRef: { name: s.name, key: s.key } } });
+  }
   if (!lp.storePrompts) proxyEnv.push({ name: 'LITELLM_DONT_STORE_PROMPTS', value: 'True' });
   if (lp.migrationJob.enabled) proxyEnv.push({ name: 'DISABLE_SCHEMA_UPDATE', value: 'true' });
   if (litellmScraped(config)) proxyEnv.push(...litellmMetricsEnv());
+  lp.credentials.forEach((c, i) => {
+    // Two entries of one name: Kubernetes keeps the last, server-side apply refuses the list.
+    if (proxyEnv.some((e) => e.name === c.env)) {
+      const src = config.sourceOf(['litellm-proxy', 'credentials', i, 'env']);
+      throw new UserError(`key litellm-proxy.credentials[${i}].env${src ? ` (from ${src})` : ''}: the proxy already has an environment variable ${c.env} (set by the chart or an earlier credentials entry); give this credential another name and refer to it as os.environ/<that name>.`);
+    }
+    proxyEnv.push({ name: c.env, valueFrom: { secretKeyRef: { name: c.secretName, key: c.secretKey } } });
+  });
   if (Array.isArray(lp.extraEnv)) proxyEnv.push(...lp.extraEnv);
 
   const probe = (path: string, periodSeconds: number, failureThreshold: number) => ({
@@ -105,7 +120,7 @@ function renderProxy(config: InfraConfig): RenderedObject[] {
 
   const deploymentSpec: Record<string, unknown> = {
     selector: { matchLabels: selectorLabels('litellm-proxy', release, 'proxy') },
-    strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+    strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: LITELLM_ROLLOUT.maxUnavailable, maxSurge: LITELLM_ROLLOUT.maxSurge } },
     template: {
       metadata: {
         labels: labels('proxy'),

@@ -7,7 +7,8 @@ import type { Component } from '../../../render/component.js';
 import { defineGroup } from '../../../render/groups.js';
 import { commonLabels, selectorLabels } from '../../../render/labels.js';
 import type { RenderedObject } from '../../../render/types.js';
-import type { InfraConfig } from '../config.js';
+import { connectionBudgets } from '../capacity.js';
+import { bundledSentinel, type InfraConfig } from '../config.js';
 import { LITELLM_METRICS_PATH } from './litellm-metrics.js';
 
 /** Where Envoy Gateway runs its proxies when no operators release says otherwise (EG's controller namespace). */
@@ -28,7 +29,8 @@ function podMonitorJob(namespace: string, name: string): string {
 }
 
 function renderMonitoring(config: InfraConfig): RenderedObject[] {
-  const { monitoring: m, values, names, namespace, release, chart, budgets } = config;
+  const { monitoring: m, values, names, namespace, release, chart } = config;
+  const budgets = connectionBudgets(config);
   const labels = (component: string) => commonLabels('monitoring', release, chart, component);
   const objects: K8sObject[] = [];
   const gateway = values['networking-layer'].enabled && values['networking-layer'].envoyGateway.enabled;
@@ -76,16 +78,18 @@ function renderMonitoring(config: InfraConfig): RenderedObject[] {
         ),
       );
     }
+    const sentinel = bundledSentinel(values);
     const dataPath = {
       uid: `${release}-${namespace}-data-path`.slice(0, 40),
       release,
       namespace,
       cluster: values.postgresql.enabled ? names.cluster : undefined,
-      poolers: values.postgresql.enabled ? budgets.poolers.map((p) => ({ name: p.pooler, clientBudget: p.clientBudget, serverBudget: p.serverBudget })) : [],
-      maxConnections: budgets.maxConnections,
-      valkeyDeployments: values.valkey.enabled ? [names.valkeyPrimary, ...(values.valkey.replica.replicaCount > 0 ? [names.valkeyReplica] : [])] : undefined,
+      poolers: budgets.poolers.map((p) => ({ name: p.name, clientBudget: p.clientBudget, serverBudget: p.serverBudget })),
+      maxConnections: budgets.postgres?.maxConnections ?? 0,
+      valkeyDeployments: values.valkey.enabled && !sentinel ? [names.valkeyPrimary, ...(values.valkey.replica.replicaCount > 0 ? [names.valkeyReplica] : [])] : undefined,
+      valkeyStatefulSet: sentinel ? names.valkeyNodes : undefined,
     };
-    if (dataPath.cluster || dataPath.valkeyDeployments) {
+    if (dataPath.cluster || dataPath.valkeyDeployments || dataPath.valkeyStatefulSet) {
       objects.push(dashboardConfigMap(`${release}-dashboard-data-path`, namespace, labels('dashboard'), m.folder, dataPathDashboard(dataPath)));
     }
     const lp = values['litellm-proxy'];

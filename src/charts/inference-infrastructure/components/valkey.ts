@@ -12,19 +12,23 @@ import { valkeyExporterContainers } from './valkey-exporter.js';
 
 /** The official image's "valkey" user; the image runs valkey-server as it. */
 export const VALKEY_UID = 999;
-const AUTH_FILE = '/run/valkey/auth.conf';
+/** Memory-backed directory for what the start scripts write: the password include, the role, sentinel.conf. */
+export const RUN_DIR = '/run/valkey';
+const AUTH_FILE = `${RUN_DIR}/auth.conf`;
 
 export const valkeyGroup = defineGroup<InfraConfig>({ name: 'valkey', description: 'Valkey primary and replicas', after: [secretsGroup] });
 
 /**
  * valkey.conf for a role. The password never appears here: the container writes it to an include
- * file from the Secret at start, so the ConfigMap can be rendered, diffed and committed.
+ * file from the Secret at start, so the ConfigMap can be rendered, diffed and committed. A Sentinel
+ * mode "node" may be primary or replica: its start script writes the role to a second include.
  */
-export function valkeyConf(config: InfraConfig, role: 'primary' | 'replica'): string {
+export function valkeyConf(config: InfraConfig, role: 'primary' | 'replica' | 'node'): string {
   const vk = config.values.valkey;
-  const limit = role === 'primary' ? vk.primary.resources?.limits?.memory : vk.replica.resources?.limits?.memory;
+  // In Sentinel mode any node may become the primary, so every node is sized like one.
+  const limit = role === 'replica' ? vk.replica.resources?.limits?.memory : vk.primary.resources?.limits?.memory;
   const lines = [
-    `# ${role} of ${config.names.valkeyService}; rendered by inferctl`,
+    `# ${role} of ${role === 'node' ? config.names.valkeyNodes : config.names.valkeyService}; rendered by inferctl`,
     `port ${vk.service.port}`,
     'bind * -::*',
     'protected-mode no',
@@ -41,15 +45,16 @@ export function valkeyConf(config: InfraConfig, role: 'primary' | 'replica'): st
     lines.push(`maxmemory ${bytes}`);
   }
   lines.push(`maxmemory-policy ${vk.cache.maxmemoryPolicy}`);
-  if (role === 'replica') {
+  if (role !== 'primary') {
+    if (role === 'replica') lines.push(`replicaof ${config.names.valkeyService} ${vk.service.port}`);
     lines.push(
-      `replicaof ${config.names.valkeyService} ${vk.service.port}`,
       'replica-read-only yes',
       'replica-serve-stale-data yes',
       vk.cache.persistence ? 'repl-diskless-load disabled' : 'repl-diskless-load on-empty-db',
     );
   }
   lines.push(`include ${AUTH_FILE}`);
+  if (role === 'node') lines.push(`include ${RUN_DIR}/role.conf`);
   return lines.join('\n') + '\n';
 }
 
@@ -70,7 +75,8 @@ export function valkeyStartScript(confPath: string): string {
 function renderValkey(config: InfraConfig): RenderedObject[] {
   const { values, names, release, namespace, chart } = config;
   const vk = values.valkey;
-  if (!vk.enabled) return [];
+  // Sentinel mode renders its own workloads (valkey-sentinel.ts).
+  if (!vk.enabled || vk.sentinel.enabled) return [];
   const source = 'inference-infrastructure/valkey';
   const labels = (component?: string) => commonLabels('valkey', release, chart, component, vk.image.tag);
   const primaryConf = valkeyConf(config, 'primary');
