@@ -8,6 +8,7 @@ import { litellmConfig } from './components/litellm-config.js';
 import { litellmMigration } from './components/litellm-migration.js';
 import { litellmProxy } from './components/litellm-proxy.js';
 import { litellmRoute } from './components/litellm-route.js';
+import { modelGateway, modelGatewayExport } from './components/model-gateway.js';
 import { postgresql } from './components/postgresql.js';
 import { secretGenerator } from './components/secrets.js';
 import { valkey } from './components/valkey.js';
@@ -19,7 +20,7 @@ import { infrastructureValues, type InfrastructureValues } from './values.js';
  * ordering ties (and so fixes the order of `template` output). A new component is a new file in
  * components/ and one line here.
  */
-const COMPONENTS: Component<InfraConfig>[] = [secretGenerator, postgresql, valkey, envoyGateway, kourier, litellmConfig, litellmMigration, litellmProxy, litellmRoute];
+const COMPONENTS: Component<InfraConfig>[] = [secretGenerator, postgresql, valkey, envoyGateway, kourier, litellmConfig, litellmMigration, litellmProxy, litellmRoute, modelGateway];
 
 /** What the user supplies (existing Secrets, external services); components add what operators and Jobs create. */
 function userProvided(config: InfraConfig): ProvidedRef[] {
@@ -53,6 +54,7 @@ function exportsOf(config: InfraConfig): Record<string, string> {
     out.masterKeySecretKey = config.secrets.masterKey.key;
   }
   if (net.enabled && net.kourier.enabled) out.knativeNamespace = KNATIVE_NAMESPACE;
+  Object.assign(out, modelGatewayExport(config));
   out.operators = config.operators.source;
   return infrastructureContract.write(out);
 }

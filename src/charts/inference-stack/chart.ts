@@ -15,13 +15,20 @@ const COMPONENTS: Component<StackConfig>[] = [runtimes, models, pools, registrar
 
 function provided(config: StackConfig): ProvidedRef[] {
   const infra = config.infrastructure;
-  const kserve = operatorProvided(config.kserveController);
-  if (!infra) return [kserve];
+  const operators: ProvidedRef[] = [operatorProvided(config.kserveController)];
+  const pooled = config.models.find((m) => m.pool);
+  if (pooled) {
+    operators.push(operatorProvided(config.aiGatewayController));
+    const gw = pooled.pool!.gateway;
+    const from = infra ? `inference-infrastructure release ${infra.release} (${infra.source === 'record' ? 'from its release record' : 'by naming convention'})` : `inference-infrastructure release ${config.values.infrastructureReleaseName} (by naming convention)`;
+    operators.push({ kind: 'Gateway', namespace: gw.namespace, name: gw.name, by: `${from}: its internal model gateway` });
+  }
+  if (!infra) return operators;
   const by = `inference-infrastructure release ${infra.release} (${infra.source === 'record' ? 'from its release record' : 'by naming convention'})`;
   const refs: ProvidedRef[] = [{ kind: 'Secret', namespace: infra.namespace, name: infra.masterKeySecret, keys: [infra.masterKeySecretKey], by }];
   // The registrar lives in the infrastructure namespace, which that release's user created.
   if (infra.namespace !== config.namespace) refs.push({ kind: 'Namespace', name: infra.namespace, by });
-  return [...refs, kserve];
+  return [...refs, ...operators];
 }
 
 function exportsOf(config: StackConfig): Record<string, string> {
@@ -44,7 +51,7 @@ export const inferenceStack: ChartDefinition<StackValues> = {
   },
   values: stackValues,
   render(ctx: RenderContext<StackValues>): RenderResult {
-    const config = resolveConfig(ctx.release, ctx.namespace, ctx.values, ctx.chart, ctx.sourceOf, ctx.releases);
+    const config = resolveConfig(ctx.release, ctx.namespace, ctx.values, ctx.chart, ctx.sourceOf, ctx.releases, ctx.isUserSet);
     const { objects, groups } = renderComponents(COMPONENTS, config);
     const result: RenderResult = { objects, groups, provided: provided(config), exports: exportsOf(config) };
     const hooks = registrarUninstallHooks(config);
