@@ -47,7 +47,7 @@ export const inferenceStack: ChartDefinition<StackValues> = {
     name: 'inference-stack',
     version: '0.1.0',
     appVersion: '1.0.0',
-    description: `Models on KServe (${RUNTIMES.map((r) => r.title).join(', ')}; Knative scale-to-zero or Standard), optional GIE InferencePools, routed by the infrastructure release's LiteLLM.`,
+    description: `Models on KServe (${RUNTIMES.map((r) => r.title).join(', ')}; Knative scale-to-zero or Standard), routed by the infrastructure release's LiteLLM; Standard-mode vLLM and SGLang models through GIE InferencePools (cache-aware routing via Envoy AI Gateway).`,
   },
   values: stackValues,
   render(ctx: RenderContext<StackValues>): RenderResult {
