@@ -15,6 +15,7 @@ import { gatewayRule } from './rules/gateway.networking.k8s.io.Gateway.js';
 import { gatewayClassRule } from './rules/gateway.networking.k8s.io.GatewayClass.js';
 import { httpRouteRule } from './rules/gateway.networking.k8s.io.HTTPRoute.js';
 import { genericRule, kindKey } from './rules/generic.js';
+import { inferencePoolRule } from './rules/inference.networking.k8s.io.InferencePool.js';
 import { knativeServingRule } from './rules/operator.knative.dev.KnativeServing.js';
 import { cnpgClusterRule } from './rules/postgresql.cnpg.io.Cluster.js';
 import { cnpgPoolerRule } from './rules/postgresql.cnpg.io.Pooler.js';
@@ -39,6 +40,7 @@ export const readinessRules: readonly ReadinessRule[] = [
   gatewayClassRule,
   gatewayRule,
   httpRouteRule,
+  inferencePoolRule,
   knativeServingRule,
   knativeServiceRule,
   inferenceServiceRule,

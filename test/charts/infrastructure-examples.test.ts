@@ -107,7 +107,9 @@ test('every component can be disabled', () => {
   assert.equal(r.objects.length, 0);
   const onlyGateway = render({ options: { values: ['networking-layer.kourier.enabled=false'] } });
   assert.equal(onlyGateway.all('KnativeServing').length, 0);
-  assert.equal(onlyGateway.all('Gateway').length, 1);
+  assert.deepEqual(onlyGateway.all('Gateway').map((g) => g.metadata.name).sort(), ['infra-gateway', 'infra-model-gateway']);
+  const noModelGateway = render({ options: { values: ['networking-layer.envoyGateway.modelGateway.enabled=false'] } });
+  assert.deepEqual(noModelGateway.all('Gateway').map((g) => g.metadata.name), ['infra-gateway']);
 });
 
 test('synchronous replication is rendered only when the instance count allows it', () => {

@@ -15,6 +15,7 @@ export const ALL_OFF = [
   'knative-operator.enabled=false',
   'kserve.enabled=false',
   'gateway-api-inference-extension.enabled=false',
+  'envoyAIGateway.enabled=false',
 ];
 
 /** Renders inference-operators with --set values against a manifests directory (null: no --manifests-dir). */

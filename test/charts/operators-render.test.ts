@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { loadAll } from 'js-yaml';
+import { load, loadAll } from 'js-yaml';
 import { COMPONENTS } from '../../src/charts/inference-operators/chart.js';
 import { pinReleaseTag } from '../../src/charts/inference-operators/components/kserve.js';
 import { loadLock, lockEntry } from '../../src/charts/inference-operators/manifests.js';
@@ -41,11 +41,12 @@ test('default render: every controller Deployment of every component, in its ups
     ['cert-manager', 'cert-manager'],
     ['cert-manager', 'cert-manager-webhook'],
     ['cert-manager', 'cert-manager-cainjector'],
+    ['envoy-ai-gateway-system', 'ai-gateway-controller'],
   ];
   const deployments = objects.filter((o) => o.kind === 'Deployment').map((o) => `${o.metadata.namespace}/${o.metadata.name}`).sort();
   assert.deepEqual(deployments, expected.map(([ns, n]) => `${ns}/${n}`).sort());
   const namespaces = objects.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name).sort();
-  assert.deepEqual(namespaces, ['cert-manager', 'cnpg-system', 'envoy-gateway-system', 'knative-operator', 'kserve']);
+  assert.deepEqual(namespaces, ['cert-manager', 'cnpg-system', 'envoy-ai-gateway-system', 'envoy-gateway-system', 'knative-operator', 'kserve']);
   assert.equal(objects.filter((o) => o.kind === 'DaemonSet').length, 0, 'no KServe localmodel node agent (hostPath on every node)');
 });
 
@@ -55,7 +56,7 @@ test('every CRD of the enabled upstream files renders exactly once; Gateway API 
   assert.equal(new Set(rendered).size, rendered.length, 'no CRD twice');
   const upstream = new Set(COMPONENTS.flatMap((c) => c.manifests).flatMap((e) => upstreamObjects(e.project, e.file)).filter((o) => o.kind === 'CustomResourceDefinition').map((o) => o.metadata.name));
   assert.deepEqual([...rendered].sort(), [...upstream].sort());
-  assert.equal(rendered.length, 48, '6 cert-manager + 11 CNPG + 13 Gateway API + 8 Envoy Gateway + 2 Knative Operator + 6 KServe + 2 GIE');
+  assert.equal(rendered.length, 54, '6 cert-manager + 11 CNPG + 13 Gateway API + 8 Envoy Gateway + 2 Knative Operator + 6 KServe + 2 GIE + 6 Envoy AI Gateway');
   for (const crd of objects.filter((o) => o.kind === 'CustomResourceDefinition' && (o.spec as any).group === 'gateway.networking.k8s.io')) {
     assert.equal(crd.metadata.annotations?.['gateway.networking.k8s.io/channel'], 'experimental', crd.metadata.name);
     assert.equal(crd.metadata.annotations?.['gateway.networking.k8s.io/bundle-version'], 'v1.6.1', crd.metadata.name);
@@ -73,6 +74,11 @@ test('objects keep upstream content: only two labels are added, except the docum
   const patched: string[] = [];
   for (const { object: o, source } of renderOperators().result.objects) {
     const [project, file] = source.split('/');
+    // The one object upstream leaves to the installer: the namespace `helm install --create-namespace` makes.
+    if (project === 'inference-operators') {
+      assert.deepEqual([source, identity(o)], ['inference-operators/envoyAIGateway', identity({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'envoy-ai-gateway-system' } })]);
+      continue;
+    }
     const original = upstreamObjects(project, file).find((u) => u.kind === o.kind && u.metadata.name === o.metadata.name && u.apiVersion === o.apiVersion);
     assert.ok(original, `${identity(o)} comes from ${source}`);
     assert.equal(o.metadata.namespace, original.kind === 'ClusterStorageContainer' ? undefined : original.metadata.namespace, 'upstream namespace kept');
@@ -82,7 +88,7 @@ test('objects keep upstream content: only two labels are added, except the docum
     const expected = file === 'kserve-v0.20.0-no-crds.yaml' ? pinReleaseTag(original, 'v0.20.0') : original;
     if (!isDeepStrictEqual(withoutChartLabels(o, original.metadata.labels), expected)) patched.push(`${o.kind}/${o.metadata.name}`);
   }
-  assert.deepEqual(patched.sort(), ['ClusterStorageContainer/default', 'ConfigMap/inferenceservice-config'], 'only the documented patches differ');
+  assert.deepEqual(patched.sort(), ['ClusterStorageContainer/default', 'ConfigMap/envoy-gateway-config', 'ConfigMap/inferenceservice-config', 'Deployment/envoy-gateway'], 'only the documented patches differ');
 });
 
 test('KServe: images pinned to v0.20.0 (the release recipe sed), never :latest', () => {
@@ -173,16 +179,17 @@ test('apply order: CRDs and namespaces first, kept on uninstall; KServe certific
 });
 
 test('toggles: disabling a component removes its objects and groups and nothing else', () => {
-  const ownerOf = new Map<string, string>(COMPONENTS.flatMap((c) => c.manifests.map((m) => [`${m.project}/${m.file}`, c.key] as [string, string])));
+  const ownerOf = new Map<string, string>(COMPONENTS.flatMap((c) => [...c.manifests.map((m) => [`${m.project}/${m.file}`, c.key] as [string, string]), [`inference-operators/${c.key}`, c.key] as [string, string]]));
   const full = renderOperators().result.objects;
   const off: Record<string, string[]> = {
     'cloudnative-pg': [],
-    'gateway-api': ['envoy-gateway.enabled=false'],
-    'envoy-gateway': [],
+    'gateway-api': ['envoy-gateway.enabled=false', 'envoyAIGateway.enabled=false'],
+    'envoy-gateway': ['envoyAIGateway.enabled=false'],
     'knative-operator': [],
     kserve: [],
-    'cert-manager': ['kserve.enabled=false'],
+    'cert-manager': ['kserve.enabled=false', 'envoyAIGateway.enabled=false'],
     'gateway-api-inference-extension': [],
+    envoyAIGateway: [],
   };
   for (const [key, also] of Object.entries(off)) {
     const r = renderOperators([`${key}.enabled=false`, ...also]);
@@ -196,6 +203,46 @@ test('toggles: disabling a component removes its objects and groups and nothing 
   const none = renderOperators(Object.keys(off).map((k) => `${k}.enabled=false`));
   assert.equal(none.objects.length, 0);
   assert.deepEqual(none.groups, []);
+});
+
+test("Envoy AI Gateway: Envoy Gateway's config gets exactly the extension upstream documents, and a hash that restarts it; off leaves Envoy Gateway upstream's", () => {
+  const egConfig = (objects: K8sObject[]) => load((findObject(objects, 'ConfigMap', 'envoy-gateway-config', 'envoy-gateway-system').data as Record<string, string>)['envoy-gateway.yaml']) as Record<string, any>;
+  const upstreamCm = upstreamObjects('envoy-gateway', 'install-v1.9.0.yaml').find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'envoy-gateway-config')!;
+  const upstream = load((upstreamCm.data as Record<string, string>)['envoy-gateway.yaml']) as Record<string, any>;
+  const on = chartObjects(renderOperators());
+  const config = egConfig(on);
+  // The values of envoyproxy/ai-gateway v1.1.0 manifests/envoy-gateway-values.yaml + examples/inference-pool/envoy-gateway-values-addon.yaml.
+  assert.deepEqual(config.extensionApis, { enableBackend: true, enableEnvoyPatchPolicy: true });
+  assert.deepEqual(config.extensionManager, {
+    backendResources: [{ group: 'inference.networking.k8s.io', kind: 'InferencePool', version: 'v1' }],
+    hooks: { xdsTranslator: { translation: { listener: { includeAll: true }, route: { includeAll: true }, cluster: { includeAll: true }, secret: { includeAll: true } }, post: ['Translation', 'Cluster', 'Route'] } },
+    service: { fqdn: { hostname: 'ai-gateway-controller.envoy-ai-gateway-system.svc.cluster.local', port: 1063 } },
+  });
+  const { extensionApis: _a, extensionManager: _m, ...rest } = config;
+  const { extensionApis: _ua, ...upstreamRest } = upstream;
+  assert.deepEqual(rest, upstreamRest, 'everything else as upstream');
+  const eg = findObject(on, 'Deployment', 'envoy-gateway', 'envoy-gateway-system');
+  assert.match((eg.spec as any).template.metadata.annotations['inferctl.io/envoy-gateway-config-hash'], /^[0-9a-f]{16}$/);
+  assert.equal((eg.spec as any).template.metadata.annotations['prometheus.io/scrape'], 'true', "upstream's annotations kept");
+
+  const off = chartObjects(renderOperators(['envoyAIGateway.enabled=false']));
+  assert.deepEqual(egConfig(off), upstream);
+  assert.equal((findObject(off, 'Deployment', 'envoy-gateway', 'envoy-gateway-system').spec as any).template.metadata.annotations['inferctl.io/envoy-gateway-config-hash'], undefined);
+  assert.ok(!off.some((o) => o.metadata.namespace === 'envoy-ai-gateway-system' || o.metadata.name === 'envoy-ai-gateway-system'));
+});
+
+test('Envoy AI Gateway: after Envoy Gateway and its webhook certificate; exports where it runs', () => {
+  const r = renderOperators();
+  const groups = new Map(r.groups.map((g) => [g.name, g]));
+  assert.deepEqual(groups.get('envoy-ai-gateway')!.dependsOn.sort(), ['envoy-ai-gateway-certificates', 'envoy-gateway']);
+  assert.deepEqual(groups.get('envoy-ai-gateway-certificates')!.dependsOn.sort(), ['cert-manager', 'crds', 'namespaces']);
+  const groupOfObject = new Map(r.objects.map((o) => [identity(o.object), o.group]));
+  assert.equal(groupOfObject.get(identity({ apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: { name: 'self-signed-cert-for-mutating-webhook', namespace: 'envoy-ai-gateway-system' } })), 'envoy-ai-gateway-certificates');
+  assert.equal(groupOfObject.get(identity({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'ai-gateway-controller', namespace: 'envoy-ai-gateway-system' } })), 'envoy-ai-gateway');
+  assert.equal(r.result.exports.envoyAiGatewayVersion, 'v1.1.0');
+  assert.equal(r.result.exports.envoyAiGatewayDeployment, 'envoy-ai-gateway-system/ai-gateway-controller');
+  assert.equal(renderOperators(['envoyAIGateway.enabled=false']).result.exports.envoyAiGatewayVersion, undefined);
+  assert.throws(() => renderOperators(['envoy-gateway.enabled=false']), /envoyAIGateway\.enabled is true but envoy-gateway\.enabled is false .*or disable envoyAIGateway \(envoyAIGateway\.enabled=false\)/);
 });
 
 test('dependency errors name both keys and the external escape hatch', () => {
@@ -250,6 +297,6 @@ test('lock and versions agree: every file a component renders is locked with the
   for (const c of COMPONENTS) for (const m of c.manifests) assert.ok(lockEntry(lock, m).file.includes(lockEntry(lock, m).version.replace(/^v/, '')), `${m.project}/${m.file}`);
   const rendered = new Set(COMPONENTS.flatMap((c) => c.manifests.map((m) => `${m.project}/${m.file}`)));
   const lockedOnly = lock.manifests.map((e) => `${e.project}/${e.file}`).filter((f) => !rendered.has(f)).sort();
-  // Shipped and locked for the components that use them (AI gateway routing, KEDA, LocalModel cache).
-  assert.deepEqual(lockedOnly, ['envoy-ai-gateway/envoy-ai-gateway-crds-v1.1.0.yaml', 'envoy-ai-gateway/envoy-ai-gateway-v1.1.0.yaml', 'keda/keda-2.20.2.yaml', 'kserve/kserve-localmodel-crds-v0.20.0.yaml', 'kserve/kserve-localmodel-v0.20.0.yaml']);
+  // Shipped and locked for the components that will use them (KEDA, LocalModel cache).
+  assert.deepEqual(lockedOnly, ['keda/keda-2.20.2.yaml', 'kserve/kserve-localmodel-crds-v0.20.0.yaml', 'kserve/kserve-localmodel-v0.20.0.yaml']);
 });

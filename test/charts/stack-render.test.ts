@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { resolveChart } from '../../src/charts/index.js';
 import type { K8sObject } from '../../src/core/object.js';
 import { emptyValueOptions, renderRelease } from '../../src/render/pipeline.js';
+import { operatorsContract } from '../../src/charts/contracts/operators.js';
 import { lookupOf } from '../../src/render/lookup.js';
 import type { ReleaseLookup } from '../../src/render/types.js';
 import { toYamlStream } from '../../src/render/yaml-output.js';
@@ -204,7 +205,7 @@ test('explicit infrastructure.* values win (GitOps with an external LiteLLM)', (
   assert.deepEqual(env.LITELLM_MASTER_KEY, { secretKeyRef: { name: 'lk', key: 'k' } });
 });
 
-test('inferencePool gating: off renders nothing; on renders a fail-open pool on the predictor pods and a picker with valid flags', () => {
+test('inferencePool: on by default for a Standard-mode vLLM model, a fail-open pool on the predictor pods and a picker with valid flags; off renders nothing', () => {
   const base = `
 models:
   - name: chat
@@ -212,11 +213,12 @@ models:
     storageUri: pvc://weights/qwen
     deploymentMode: Standard
 `;
-  const off = renderStack({ values: base });
-  for (const kind of ['InferencePool', 'Deployment', 'Service', 'Role', 'RoleBinding', 'ServiceAccount']) assert.equal(off.all(kind).length, 0, kind);
+  const off = renderStack({ values: `${base}    inferencePool: {enabled: false}\n` });
+  for (const kind of ['InferencePool', 'HTTPRoute', 'Deployment', 'Service', 'Role', 'RoleBinding', 'ServiceAccount']) assert.equal(off.all(kind).length, 0, kind);
   assert.ok(!off.groups.some((g) => g.name === 'pools'));
+  assert.equal(desiredOf(jobs(off)[0])[0].litellm_params.api_base, 'http://stack-chat-predictor.llm.svc.cluster.local/v1', 'off: LiteLLM calls the predictor Service');
 
-  const on = renderStack({ values: `${base}    inferencePool: {enabled: true}\n` });
+  const on = renderStack({ values: base });
   const pool = on.find('InferencePool', 'stack-chat-pool');
   assert.equal(pool.apiVersion, 'inference.networking.k8s.io/v1');
   assert.deepEqual(get(pool, 'spec.selector'), { matchLabels: { 'serving.kserve.io/inferenceservice': 'stack-chat', component: 'predictor' } });
@@ -231,11 +233,76 @@ models:
   assert.match(cm.data ? (cm.data as any)['epp-config.yaml'] : '', /kind: EndpointPickerConfig/);
   const rules = get(on.find('Role', 'stack-chat-epp'), 'rules') as any[];
   for (const res of ['inferencemodelrewrites', 'inferenceobjectives', 'inferencepools', 'pods']) assert.ok(rules.some((r) => r.resources.includes(res)), res);
-  assert.deepEqual(on.groups.find((g) => g.name === 'pools')?.dependsOn, ['models']);
+  const pools = on.groups.find((g) => g.name === 'pools')!;
+  assert.deepEqual(pools.dependsOn, ['models']);
+  assert.deepEqual(pools.gates!.map((g) => `${g.kind} ${g.namespace ?? ''}/${g.name}`), ['crd-established /inferencepools.inference.networking.k8s.io', 'deployment-available envoy-ai-gateway-system/ai-gateway-controller']);
+  assert.deepEqual(on.groups.find((g) => g.name === 'registrar')?.dependsOn.sort(), ['models', 'pools'], 'LiteLLM is pointed at the route only once it is ready');
 
-  const ha = renderStack({ values: `${base}    inferencePool: {enabled: true}\n`, set: ['endpointPicker.replicas=2'] });
+  const ha = renderStack({ values: base, set: ['endpointPicker.replicas=2'] });
   assert.ok(container(ha.find('Deployment', 'stack-chat-epp')).args.includes('--ha-enable-leader-election'));
   assert.ok((get(ha.find('Role', 'stack-chat-epp'), 'rules') as any[]).some((r) => r.resources.includes('leases')));
+});
+
+test('inferencePool routing: an HTTPRoute on the infrastructure\'s model gateway strips its prefix and sends to the pool; LiteLLM\'s api_base is that route', () => {
+  const values = `
+models:
+  - {name: chat, runtime: vllm, storageUri: "pvc://weights/qwen", deploymentMode: Standard}
+  - {name: knat, runtime: vllm, storageUri: "pvc://weights/qwen"}
+  - {name: tiny, runtime: llamacpp, storageUri: "s3://m/t.gguf", deploymentMode: Standard}
+`;
+  const r = renderStack({ values, releases: infraLookup('infra', 'platform'), set: ['infrastructureNamespace=platform'] });
+  const route = r.find('HTTPRoute', 'stack-chat-route');
+  assert.equal(route.metadata.namespace, 'llm', "in the pool's namespace: Envoy AI Gateway reports pool parents only for those routes");
+  assert.deepEqual(get(route, 'spec.parentRefs'), [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'infra-model-gateway', namespace: 'platform', sectionName: 'http' }]);
+  assert.deepEqual(get(route, 'spec.rules'), [
+    {
+      matches: [{ path: { type: 'PathPrefix', value: '/llm/stack-chat' } }],
+      filters: [{ type: 'URLRewrite', urlRewrite: { path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/' } } }],
+      backendRefs: [{ group: 'inference.networking.k8s.io', kind: 'InferencePool', name: 'stack-chat-pool' }],
+      timeouts: { request: '600s' },
+    },
+  ]);
+  const bases = Object.fromEntries(desiredOf(jobs(r)[0]).map((d: any) => [d.model_name, d.litellm_params.api_base]));
+  assert.deepEqual(bases, {
+    chat: 'http://envoy-platform-infra-model-gateway.envoy-gateway-system.svc.cluster.local/llm/stack-chat/v1',
+    knat: 'http://stack-knat-predictor.llm.svc.cluster.local/v1',
+    tiny: 'http://stack-tiny-predictor.llm.svc.cluster.local/v1',
+  });
+  // Knative-mode and llama.cpp models have no pool by default (no error: the default only applies where it can work).
+  assert.deepEqual(r.all('InferencePool').map((p) => p.metadata.name), ['stack-chat-pool']);
+  assert.deepEqual(r.result.provided.filter((p) => p.kind === 'Gateway').map((p) => `${p.namespace}/${p.name}`), ['platform/infra-model-gateway']);
+  const report = validateRender(r.manifest, { provided: r.result.provided });
+  assert.ok(report.ok, report.summary());
+});
+
+test('inferencePool needs a model gateway and Envoy AI Gateway: refused with the key path and both fixes', () => {
+  const values = 'models:\n  - {name: chat, runtime: vllm, storageUri: "pvc://weights/qwen", deploymentMode: Standard}\n';
+  assert.throws(
+    () => renderStack({ values, releases: infraLookup('infra', 'llm', ['networking-layer.envoyGateway.modelGateway.enabled=false']) }),
+    (err: Error) =>
+      err.name === 'UserError' &&
+      /key models\[0\]\.inferencePool\.enabled \(from values file values\.yaml\): model "chat" is served through an InferencePool, but infrastructure release "infra" in namespace "llm" has no model gateway \(networking-layer\.envoyGateway\.modelGateway\.enabled=false there/.test(err.message) &&
+      /set models\[0\]\.inferencePool\.enabled=false/.test(err.message),
+  );
+  const infra = renderInfra({ release: 'infra', namespace: 'llm' }).result.exports;
+  const operators = operatorsContract.write({ envoyGatewayVersion: 'v1.9.0', envoyGatewayNamespace: 'envoy-gateway-system', kserveControllerDeployment: 'kserve/kserve-controller-manager' });
+  const lookup = lookupOf([
+    { release: 'infra', namespace: 'llm', chart: 'inference-infrastructure', status: 'deployed', exports: infra },
+    { release: 'operators', namespace: 'inferctl-system', chart: 'inference-operators', status: 'deployed', exports: operators },
+  ]);
+  assert.throws(
+    () => renderStack({ values, releases: lookup }),
+    (err: Error) => /operators release "operators" in namespace "inferctl-system" runs without Envoy AI Gateway \(envoyAIGateway\.enabled=false there\), and plain Envoy Gateway cannot route to an InferencePool\. Enable it \(npx inferctl upgrade operators \.\/charts\/inference-operators -n inferctl-system --reuse-values --set envoyAIGateway\.enabled=true\)/.test(err.message),
+  );
+  // With Envoy AI Gateway in the operators release, the picker's gate names where it runs.
+  const withAi = lookupOf([
+    { release: 'infra', namespace: 'llm', chart: 'inference-infrastructure', status: 'deployed', exports: infra },
+    { release: 'operators', namespace: 'inferctl-system', chart: 'inference-operators', status: 'deployed', exports: operatorsContract.write({ envoyAiGatewayVersion: 'v1.1.0', envoyAiGatewayDeployment: 'aigw/controller' }) },
+  ]);
+  const gate = renderStack({ values, releases: withAi }).groups.find((g) => g.name === 'pools')!.gates!.find((g) => g.kind === 'deployment-available')!;
+  assert.deepEqual([gate.namespace, gate.name], ['aigw', 'controller']);
+  // Off explicitly: no pool, nothing needed.
+  assert.equal(renderStack({ values, releases: lookup, set: ['models[0].inferencePool.enabled=false'] }).all('InferencePool').length, 0);
 });
 
 test('several stack releases, also with equal names in other namespaces, render no colliding objects', () => {
@@ -337,7 +404,7 @@ test('SGLang behind an InferencePool: its pods carry the engine label the endpoi
 models:
   - {name: sg, runtime: sglang, storageUri: "pvc://weights/qwen", deploymentMode: Standard, inferencePool: {enabled: true}}
   - {name: vl, runtime: vllm, storageUri: "pvc://weights/qwen", deploymentMode: Standard, inferencePool: {enabled: true}}
-  - {name: plain, runtime: sglang, storageUri: "pvc://weights/qwen", deploymentMode: Standard}
+  - {name: plain, runtime: sglang, storageUri: "pvc://weights/qwen", deploymentMode: Standard, inferencePool: {enabled: false}}
 `;
   const r = renderStack({ values });
   assert.deepEqual(get(r.find('InferenceService', 'stack-sg'), 'spec.predictor.labels'), { 'llm-d.ai/engine-type': 'sglang' });

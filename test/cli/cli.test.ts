@@ -151,7 +151,7 @@ test('the chart directory files are generated from the schema and in sync (npm r
 test('lint passes for all three charts, and fails (exit 1) on a render the API server would reject', () => {
   const operators = inferctl(['lint', 'operators', './charts/inference-operators']);
   assert.equal(operators.status, 0, operators.stdout + operators.stderr);
-  assert.match(operators.stdout, /174 objects validated: no errors, 2 exempted pod-security findings/);
+  assert.match(operators.stdout, /191 objects validated: no errors, 2 exempted pod-security findings/);
   assert.equal(inferctl(['lint', 'infra', './charts/inference-infrastructure']).status, 0);
   const stack = inferctl(['lint', 'stack', './charts/inference-stack', '--set-json', 'models=[{"name":"qwen","runtime":"vllm","storageUri":"hf://Qwen/Qwen2.5-0.5B-Instruct","gpus":1}]']);
   assert.equal(stack.status, 0, stack.stdout + stack.stderr);

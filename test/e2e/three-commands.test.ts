@@ -33,7 +33,7 @@ import { ROOT, StandaloneSim, type Journal, type Run } from '../helpers/standalo
 
 const SPEED = 40;
 const TEST_TIMEOUT = 420_000;
-const sim = new StandaloneSim({ speed: SPEED, gpuNodes: 1 });
+const sim = new StandaloneSim({ speed: SPEED, gpuNodes: 2 });
 const phases: [string, number][] = [];
 let litellmUrl = '';
 
@@ -62,6 +62,11 @@ const MODELS_V2 = `models:
   - name: qwen-05b
     runtime: vllm
     storageUri: hf://Qwen/Qwen2.5-0.5B-Instruct
+    gpus: 1
+  - name: qwen-7b
+    runtime: vllm
+    deploymentMode: Standard
+    storageUri: hf://Qwen/Qwen2.5-7B-Instruct
     gpus: 1
   - name: small
     runtime: ollama
@@ -137,7 +142,7 @@ test('install operators: the shipped upstream manifests; CRDs Established before
   // Every upstream operator Deployment is Available.
   const deployments = await sim.kubectlJson(['get', 'deploy', '-A']);
   const names = deployments.items.map((d: any) => `${d.metadata.namespace}/${d.metadata.name}`).sort();
-  for (const d of ['cert-manager/cert-manager', 'cert-manager/cert-manager-cainjector', 'cert-manager/cert-manager-webhook', 'cnpg-system/cnpg-controller-manager', 'envoy-gateway-system/envoy-gateway', 'knative-operator/knative-operator', 'knative-operator/operator-webhook', 'kserve/kserve-controller-manager']) {
+  for (const d of ['cert-manager/cert-manager', 'cert-manager/cert-manager-cainjector', 'cert-manager/cert-manager-webhook', 'cnpg-system/cnpg-controller-manager', 'envoy-gateway-system/envoy-gateway', 'envoy-ai-gateway-system/ai-gateway-controller', 'knative-operator/knative-operator', 'knative-operator/operator-webhook', 'kserve/kserve-controller-manager']) {
     assert.ok(names.includes(d), `${d} installed`);
   }
   for (const d of deployments.items) assert.ok(d.status.conditions.some((c: any) => c.type === 'Available' && c.status === 'True'), `${d.metadata.name} Available`);
@@ -148,6 +153,13 @@ test('install operators: the shipped upstream manifests; CRDs Established before
   // Envoy Gateway after its certgen Job created the Secrets its Deployment mounts.
   assert.ok(j.created(['Secret', 'envoy-gateway-system', 'envoy-gateway']) < j.becameTrue(['Job', 'envoy-gateway-system', 'eg-gateway-helm-certgen'], 'Complete'));
   assert.ok(j.becameTrue(['Job', 'envoy-gateway-system', 'eg-gateway-helm-certgen'], 'Complete') < j.created(['Deployment', 'envoy-gateway-system', 'envoy-gateway']), 'envoy-gateway after certgen');
+  // Envoy AI Gateway: after its webhook certificate and after Envoy Gateway, which runs with the extension configured.
+  assert.ok(j.becameTrue(['Certificate', 'envoy-ai-gateway-system', 'self-signed-cert-for-mutating-webhook'], 'Ready') < j.created(['Deployment', 'envoy-ai-gateway-system', 'ai-gateway-controller']));
+  assert.ok(j.becameTrue(['Deployment', 'envoy-gateway-system', 'envoy-gateway'], 'Available') < j.created(['Deployment', 'envoy-ai-gateway-system', 'ai-gateway-controller']));
+  const egConfig = await sim.kubectlJson(['get', 'configmap', 'envoy-gateway-config', '-n', 'envoy-gateway-system']);
+  assert.match(egConfig.data['envoy-gateway.yaml'], /backendResources:\n\s+- group: inference\.networking\.k8s\.io\n\s+kind: InferencePool\n\s+version: v1/);
+  const eg = await sim.kubectlJson(['get', 'deploy', 'envoy-gateway', '-n', 'envoy-gateway-system']);
+  assert.match(eg.spec.template.metadata.annotations['inferctl.io/envoy-gateway-config-hash'], /^[0-9a-f]{16}$/, 'the config hash that restarts Envoy Gateway when the extension changes');
 });
 
 // ---- 2. infrastructure ----
@@ -226,13 +238,32 @@ test("upgrade with the README's models.yaml: KServe restarted for Knative before
   // Ready models, then the registrar; it ran for real and reached LiteLLM through cluster DNS.
   const jobs = j.entries.filter((e) => e.kind === 'Job' && e.type === 'ADDED' && e.rv > fromRv && e.name.startsWith('stack-model-registrar-'));
   assert.equal(jobs.length, 1);
-  for (const name of ['stack-qwen-05b', 'stack-tinyllama']) assert.ok(j.becameTrue(['InferenceService', 'default', name], 'Ready') < jobs[0].rv, `${name} Ready before the registrar`);
+  for (const name of ['stack-qwen-05b', 'stack-qwen-7b', 'stack-tinyllama']) assert.ok(j.becameTrue(['InferenceService', 'default', name], 'Ready') < jobs[0].rv, `${name} Ready before the registrar`);
   const logs = await sim.kubectl(['logs', `job/${jobs[0].name}`]);
   assert.match(logs.stdout, /registered qwen-05b -> http:\/\/stack-qwen-05b-predictor\.default\.svc\.cluster\.local\/v1/);
   assert.match(logs.stdout, /registered tinyllama -> /);
-  assert.deepEqual(await litellmModels(), ['qwen-05b', 'tinyllama']);
-  const info = (await litellm('/model/info')).data as { model_name: string; model_info: Record<string, string> }[];
-  assert.deepEqual(info.map((m) => m.model_info.inferctl_owner), ['default/stack', 'default/stack']);
+  assert.deepEqual(await litellmModels(), ['qwen-05b', 'qwen-7b', 'tinyllama']);
+  const info = (await litellm('/model/info')).data as { model_name: string; litellm_params: Record<string, string>; model_info: Record<string, string> }[];
+  assert.deepEqual(info.map((m) => m.model_info.inferctl_owner), ['default/stack', 'default/stack', 'default/stack']);
+
+  // The Standard-mode vLLM model: an InferencePool, its picker and an HTTPRoute to the pool on the
+  // internal model gateway, Accepted and ResolvedRefs; LiteLLM routes to that HTTPRoute.
+  const pool = await sim.kubectlJson(['get', 'inferencepool', 'stack-qwen-7b-pool']);
+  assert.deepEqual(pool.status.parents.map((p: any) => `${p.parentRef.kind} ${p.parentRef.namespace}/${p.parentRef.name}`), ['Gateway default/infra-model-gateway']);
+  for (const type of ['Accepted', 'ResolvedRefs']) assert.equal(pool.status.parents[0].conditions.find((c: any) => c.type === type)?.status, 'True', `pool ${type}`);
+  const picker = await sim.kubectlJson(['get', 'deploy', 'stack-qwen-7b-epp']);
+  assert.ok(picker.status.conditions.some((c: any) => c.type === 'Available' && c.status === 'True'), 'the endpoint picker runs');
+  const route = await sim.kubectlJson(['get', 'httproute', 'stack-qwen-7b-route']);
+  assert.equal(route.spec.rules[0].backendRefs[0].kind, 'InferencePool');
+  for (const type of ['Accepted', 'ResolvedRefs']) assert.equal(route.status.parents[0].conditions.find((c: any) => c.type === type)?.status, 'True', `route ${type}`);
+  const gatewayUrl = 'http://envoy-default-infra-model-gateway.envoy-gateway-system.svc.cluster.local';
+  const svc = await sim.kubectlJson(['get', 'service', 'envoy-default-infra-model-gateway', '-n', 'envoy-gateway-system']);
+  assert.equal(svc.spec.type, 'ClusterIP', 'the model gateway is not exposed');
+  assert.match(logs.stdout, /registered qwen-7b -> http:\/\/envoy-default-infra-model-gateway\.envoy-gateway-system\.svc\.cluster\.local\/default\/stack-qwen-7b\/v1/);
+  assert.equal(info.find((m) => m.model_name === 'qwen-7b')?.litellm_params.api_base, `${gatewayUrl}/default/stack-qwen-7b/v1`);
+  assert.equal(info.find((m) => m.model_name === 'qwen-05b')?.litellm_params.api_base, 'http://stack-qwen-05b-predictor.default.svc.cluster.local/v1', 'Knative mode keeps the predictor Service');
+  assert.equal((await sim.kubectl(['get', 'inferencepool', 'stack-qwen-05b-pool'])).status, 1, 'no pool for the Knative-mode model');
+  assert.ok(j.created(['HTTPRoute', 'default', 'stack-qwen-7b-route']) < jobs[0].rv, 'the route before the registrar');
 });
 
 test('upgrade: a model added and one removed; the route goes before the model, the vLLM model is untouched', { timeout: TEST_TIMEOUT }, async () => {
@@ -251,7 +282,7 @@ test('upgrade: a model added and one removed; the route goes before the model, t
   assert.ok(removed, 'stack-tinyllama pruned');
   assert.ok(j.becameTrue(['Job', 'default', job.name], 'Complete') < removed, 'its route removed before the model');
   assert.ok(j.becameTrue(['InferenceService', 'default', 'stack-small'], 'Ready') < job.rv, 'the new model Ready before it was routed');
-  assert.deepEqual(await litellmModels(), ['qwen-05b', 'small']);
+  assert.deepEqual(await litellmModels(), ['qwen-05b', 'qwen-7b', 'small']);
   const qwenAfter = await sim.kubectlJson(['get', 'inferenceservice', 'stack-qwen-05b']);
   assert.equal(qwenAfter.metadata.resourceVersion, qwenBefore.metadata.resourceVersion, 'stack-qwen-05b not written');
   const gone = await sim.kubectl(['get', 'inferenceservice', 'stack-tinyllama']);
@@ -289,7 +320,10 @@ test('every object inferctl applied across the three layers is what it renders a
   assert.ok(report.ok, report.summary());
   assert.deepEqual([...new Set(report.exempted.map((e) => `${e.object} ${e.check}`))].sort(), ['Deployment knative-operator/knative-operator seccompProfile_restricted', 'Deployment knative-operator/operator-webhook seccompProfile_restricted']);
   const kinds = new Set(objects.map((o) => `${o.kind}.${groupOf(o.apiVersion)}`));
-  for (const k of ['Certificate.cert-manager.io', 'Issuer.cert-manager.io', 'Cluster.postgresql.cnpg.io', 'Pooler.postgresql.cnpg.io', 'Gateway.gateway.networking.k8s.io', 'HTTPRoute.gateway.networking.k8s.io', 'KnativeServing.operator.knative.dev', 'ServingRuntime.serving.kserve.io', 'InferenceService.serving.kserve.io']) {
+  for (const k of ['Certificate.cert-manager.io', 'Issuer.cert-manager.io', 'Cluster.postgresql.cnpg.io', 'Pooler.postgresql.cnpg.io', 'Gateway.gateway.networking.k8s.io', 'HTTPRoute.gateway.networking.k8s.io', 'EnvoyProxy.gateway.envoyproxy.io', 'KnativeServing.operator.knative.dev', 'ServingRuntime.serving.kserve.io', 'InferenceService.serving.kserve.io', 'InferencePool.inference.networking.k8s.io']) {
     assert.ok(kinds.has(k), `${k} among the validated objects`);
   }
+  // Envoy AI Gateway's own objects are among them (its CRDs, controller, webhook and certificate).
+  const names = new Set(objects.map((o) => `${o.kind}/${o.metadata.name}`));
+  for (const n of ['CustomResourceDefinition/aigatewayroutes.aigateway.envoyproxy.io', 'Deployment/ai-gateway-controller', 'MutatingWebhookConfiguration/envoy-ai-gateway-gateway-pod-mutator.envoy-ai-gateway-system', 'Certificate/self-signed-cert-for-mutating-webhook']) assert.ok(names.has(n), n);
 });

@@ -22,7 +22,9 @@ export const INFRA_CRDS = [
 export const crdObjects = shippedCrds;
 
 /** The operator Deployments the simulator's scripted controllers look for (names as upstream installs them). */
-export function operatorDeployments(which: ('cnpg' | 'envoy-gateway' | 'knative' | 'kserve')[]): K8sObject[] {
+export type OperatorName = 'cnpg' | 'envoy-gateway' | 'knative' | 'kserve' | 'envoy-ai-gateway';
+
+export function operatorDeployments(which: OperatorName[]): K8sObject[] {
   const deploy = (namespace: string, name: string, image: string): K8sObject[] => [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } },
     {
@@ -37,6 +39,7 @@ export function operatorDeployments(which: ('cnpg' | 'envoy-gateway' | 'knative'
     'envoy-gateway': deploy('envoy-gateway-system', 'envoy-gateway', 'docker.io/envoyproxy/gateway:v1.9.0'),
     knative: deploy('knative-operator', 'knative-operator', 'gcr.io/knative-releases/knative.dev/operator/cmd/operator:v1.23.0'),
     kserve: deploy('kserve', 'kserve-controller-manager', 'kserve/kserve-controller:v0.20.0'),
+    'envoy-ai-gateway': deploy('envoy-ai-gateway-system', 'ai-gateway-controller', 'docker.io/envoyproxy/ai-gateway-controller:v1.1.0'),
   };
   return which.flatMap((w) => all[w]);
 }
@@ -60,7 +63,7 @@ export interface Platform {
 }
 
 /** A simulated cluster with the operators layer's CRDs and controllers present. */
-export async function startPlatform(opts: { operators?: ('cnpg' | 'envoy-gateway' | 'knative' | 'kserve')[]; crds?: string[]; sim?: SimulatorOptions } = {}): Promise<Platform> {
+export async function startPlatform(opts: { operators?: OperatorName[]; crds?: string[]; sim?: SimulatorOptions } = {}): Promise<Platform> {
   // Pods keep their grace period but a tenth of it: uninstalls wait for many terminations in a row.
   const sim = await startSimulator({ speed: 20, ...opts.sim, timing: { terminationGraceScale: 0.1, ...opts.sim?.timing } });
   const client = sim.client('test-setup');

@@ -88,6 +88,8 @@ function reset(): void {
   litellm.models.clear();
   litellm.calls = [];
   litellm.unavailable = 0;
+  litellm.dropCreates = 0;
+  litellm.loseCreates = 0;
   litellm.models.set('5f3e2a', { model_name: 'gpt-4o', litellm_params: { model: 'openai/gpt-4o' }, model_info: { id: '5f3e2a', db_model: false } });
   litellm.models.set('inferctl-other-stack-chat', {
     model_name: 'chat',
@@ -203,4 +205,37 @@ test('gives up with exit 75 when LiteLLM never answers within the timeout', asyn
   const run = await runJob(renderStack(ONE).job, { LITELLM_URL: `http://127.0.0.1:${port}`, REGISTRAR_TIMEOUT_SECONDS: '1' });
   assert.equal(run.code, 75, run.output);
   assert.match(run.output, /gave up after 1s/);
+});
+
+test('a create LiteLLM acknowledges but does not store (BerriAI/litellm#30771) fails the Job naming the model; the next run re-creates it', async () => {
+  litellm.dropCreates = 1;
+  const run = await runJob(renderStack(ONE).job);
+  assert.equal(run.code, 1, run.output);
+  assert.match(run.output, /POST \/model\/new for model qwen \(id inferctl-llm-stack-qwen\) but did not store it in its database .*db_model=False.*BerriAI\/litellm#30771/);
+  assert.ok(!run.output.includes(MASTER_KEY));
+  assert.ok(litellm.calls.includes('GET /model/info?litellm_model_id=inferctl-llm-stack-qwen'), 'read back by id');
+  assert.equal(litellm.models.get('inferctl-llm-stack-qwen')?.model_info.db_model, false);
+
+  litellm.calls = [];
+  const again = await runJob(renderStack(ONE).job);
+  assert.equal(again.code, 0, again.output);
+  assert.deepEqual(litellm.mutations(), ['POST /model/delete', 'POST /model/new'], 'listed as not stored: deleted and created again');
+  assert.equal(litellm.models.get('inferctl-llm-stack-qwen')?.model_info.db_model, true);
+});
+
+test('a create that cannot be read back at all fails the Job after REGISTRAR_VERIFY_SECONDS, naming the model', async () => {
+  litellm.loseCreates = 1;
+  const run = await runJob(renderStack(TWO).job, { REGISTRAR_VERIFY_SECONDS: '0.5' });
+  assert.equal(run.code, 1, run.output);
+  assert.match(run.output, /POST \/model\/new for model qwen \(id inferctl-llm-stack-qwen\), but GET \/model\/info\?litellm_model_id=inferctl-llm-stack-qwen still finds no such model after 0.5s/);
+  assert.ok(!litellm.models.has('inferctl-llm-stack-qwen'));
+  assert.ok(!litellm.models.has('inferctl-llm-stack-tiny'), 'stops at the first model it cannot verify');
+});
+
+test('a Standard-mode vLLM model is registered at its route on the model gateway, not its predictor Service', async () => {
+  const pooled = `models:\n  - {name: qwen, runtime: vllm, storageUri: "hf://Qwen/Qwen2.5-7B-Instruct", deploymentMode: Standard}\n`;
+  const run = await runJob(renderStack(pooled).job);
+  assert.equal(run.code, 0, run.output);
+  assert.equal(litellm.models.get('inferctl-llm-stack-qwen')?.litellm_params.api_base, 'http://envoy-llm-infra-model-gateway.envoy-gateway-system.svc.cluster.local/llm/stack-qwen/v1');
+  assert.match(run.output, /registered qwen -> http:\/\/envoy-llm-infra-model-gateway\.envoy-gateway-system\.svc\.cluster\.local\/llm\/stack-qwen\/v1/);
 });

@@ -19,6 +19,8 @@ export const CRDS: Record<string, Stub> = {
   knativeServing: { group: 'operator.knative.dev', kind: 'KnativeServing', plural: 'knativeservings', version: 'v1beta1' },
   ksvc: { group: 'serving.knative.dev', kind: 'Service', plural: 'services', version: 'v1' },
   isvc: { group: 'serving.kserve.io', kind: 'InferenceService', plural: 'inferenceservices', version: 'v1beta1' },
+  inferencePool: { group: 'inference.networking.k8s.io', kind: 'InferencePool', plural: 'inferencepools', version: 'v1' },
+  envoyProxy: { group: 'gateway.envoyproxy.io', kind: 'EnvoyProxy', plural: 'envoyproxies', version: 'v1alpha1' },
 };
 
 /** The upstream CRD object for a key of CRDS (a fresh copy). */

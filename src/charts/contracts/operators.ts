@@ -29,6 +29,9 @@ export const operatorsContract = defineContract('inference-operators', 1, {
   kserveDeploymentMode: { description: "KServe's default deployment mode", pattern: /^(Standard|Knative)$/, expected: 'Standard or Knative' },
   gatewayApiInferenceExtensionVersion: { description: 'Gateway API Inference Extension version' },
   inferencePoolApiVersion: { description: 'InferencePool apiVersion' },
+  envoyAiGatewayVersion: { description: 'Envoy AI Gateway version (absent: not installed, so no gateway implements InferencePool)' },
+  envoyAiGatewayNamespace: { description: 'namespace of Envoy AI Gateway', ...NAMESPACE },
+  envoyAiGatewayDeployment: { description: 'the Envoy AI Gateway controller Deployment (the extension server)', ...DEPLOYMENT },
   externalComponents: { description: 'components installed outside the release' },
 });
 
@@ -54,7 +57,7 @@ export interface OperatorsView {
   exports: OperatorsExports;
   /** For records and status: which operators release was used, or that none was found. */
   source: string;
-  deployment(key: 'cnpgWebhookDeployment' | 'kserveControllerDeployment', upstream: { namespace: string; name: string }, what: string): OperatorRef;
+  deployment(key: 'cnpgWebhookDeployment' | 'kserveControllerDeployment' | 'envoyAiGatewayDeployment', upstream: { namespace: string; name: string }, what: string): OperatorRef;
 }
 
 export function operatorsView(lookup: ReleaseLookup | undefined): OperatorsView {

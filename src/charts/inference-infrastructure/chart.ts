@@ -8,6 +8,7 @@ import { litellmConfig } from './components/litellm-config.js';
 import { litellmMigration } from './components/litellm-migration.js';
 import { litellmProxy } from './components/litellm-proxy.js';
 import { litellmRoute } from './components/litellm-route.js';
+import { modelGateway, modelGatewayExport } from './components/model-gateway.js';
 import { monitoring } from './components/monitoring.js';
 import { postgresql } from './components/postgresql.js';
 import { secretGenerator } from './components/secrets.js';
@@ -22,7 +23,7 @@ import { requiredMonitoringApis } from '../../monitoring/objects.js';
  * ordering ties (and so fixes the order of `template` output). A new component is a new file in
  * components/ and one line here.
  */
-const COMPONENTS: Component<InfraConfig>[] = [secretGenerator, postgresql, valkey, valkeySentinel, envoyGateway, kourier, litellmConfig, litellmMigration, litellmProxy, litellmRoute, monitoring];
+const COMPONENTS: Component<InfraConfig>[] = [secretGenerator, postgresql, valkey, valkeySentinel, envoyGateway, kourier, litellmConfig, litellmMigration, litellmProxy, litellmRoute, modelGateway, monitoring];
 
 /** What the user supplies (existing Secrets, external services); components add what operators and Jobs create. */
 function userProvided(config: InfraConfig): ProvidedRef[] {
@@ -61,6 +62,7 @@ function exportsOf(config: InfraConfig): Record<string, string> {
     out.masterKeySecretKey = config.secrets.masterKey.key;
   }
   if (net.enabled && net.kourier.enabled) out.knativeNamespace = KNATIVE_NAMESPACE;
+  Object.assign(out, modelGatewayExport(config));
   out.operators = config.operators.source;
   return infrastructureContract.write(out);
 }

@@ -123,6 +123,12 @@ export const infrastructureValues = s.object({
         enabled: s.bool({ description: 'Add an HTTPS listener on 443.', default: false }),
         secretName: s.string({ description: 'TLS Secret for the HTTPS listener (required when TLS is enabled).', default: '' }),
       }),
+      modelGateway: s.object({
+        enabled: s.bool({
+          description: 'A second, internal Gateway <release>-model-gateway (ClusterIP Service envoy-<namespace>-<release>-model-gateway in Envoy Gateway\'s namespace, never a load balancer) for the stack\'s routes to InferencePools: LiteLLM reaches cache-aware routed models through it. Needs Envoy AI Gateway in the operators layer to route to pools.',
+          default: true,
+        }),
+      }),
     }),
     kourier: s.object({
       enabled: s.bool({ description: 'Deploy Knative Serving with Kourier (a KnativeServing for the Knative Operator).', default: true }),

@@ -5,6 +5,7 @@ import { FOUNDATION, type OperatorComponent } from './component.js';
 import { resolveConfig } from './config.js';
 import { certManager } from './components/cert-manager.js';
 import { cnpg } from './components/cnpg.js';
+import { envoyAIGateway } from './components/envoy-ai-gateway.js';
 import { envoyGateway } from './components/envoy-gateway.js';
 import { gatewayApi } from './components/gateway-api.js';
 import { gatewayApiInferenceExtension } from './components/gie.js';
@@ -21,7 +22,7 @@ import { versionSummary } from './versions.js';
  * Components in precedence order: when two files carry the same object, the earlier component owns it
  * (and the later one omits it explicitly; see envoy-gateway.ts).
  */
-export const COMPONENTS: OperatorComponent[] = [certManager, cnpg, gatewayApi, envoyGateway, knativeOperator, kserve, gatewayApiInferenceExtension];
+export const COMPONENTS: OperatorComponent[] = [certManager, cnpg, gatewayApi, envoyGateway, knativeOperator, kserve, gatewayApiInferenceExtension, envoyAIGateway];
 
 export const inferenceOperators: ChartDefinition<OperatorsValues> = {
   info: {

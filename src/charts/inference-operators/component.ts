@@ -26,6 +26,8 @@ export interface OperatorComponent {
   groupOf?(obj: K8sObject): Group<OperatorsConfig> | undefined;
   /** Why an upstream object is not rendered, or undefined to render it. */
   omitReason?(obj: K8sObject): string | undefined;
+  /** Objects upstream leaves to the installer (a namespace Helm would create with --create-namespace). */
+  extraObjects?(config: OperatorsConfig): K8sObject[];
   /** Documented patches. Objects are shared with the parse cache: return a copy, never mutate. */
   patch?(obj: K8sObject, config: OperatorsConfig): K8sObject;
   /** Its part of the release's exports (contracts/operators.ts): versions, namespaces, Deployments. */
@@ -40,7 +42,7 @@ export const crdsGroup = defineGroup<OperatorsConfig>({
 });
 export const namespacesGroup = defineGroup<OperatorsConfig>({
   name: 'namespaces',
-  description: 'The upstream namespaces (cert-manager, cnpg-system, envoy-gateway-system, knative-operator, kserve); kept on uninstall',
+  description: 'The upstream namespaces (cert-manager, cnpg-system, envoy-gateway-system, envoy-ai-gateway-system, knative-operator, kserve); kept on uninstall',
 });
 export const FOUNDATION = [crdsGroup, namespacesGroup];
 

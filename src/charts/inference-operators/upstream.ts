@@ -22,10 +22,13 @@ export function renderUpstream(
   const out: RenderedObject[] = [];
   const seen = new Map<string, RenderedObject>();
   for (const c of components) {
-    for (const ref of c.manifests) {
+    const files = c.manifests.map((ref) => {
       const entry = lockEntry(lock, ref);
-      const source = `${entry.project}/${entry.file}`;
-      for (const upstream of load(entry)) {
+      return { source: `${entry.project}/${entry.file}`, objects: load(entry) };
+    });
+    if (c.extraObjects) files.unshift({ source: `inference-operators/${c.key}`, objects: c.extraObjects(config) });
+    for (const { source, objects } of files) {
+      for (const upstream of objects) {
         if (c.omitReason?.(upstream)) continue;
         const object = withChartLabels(c.patch ? c.patch(upstream, config) : upstream, config);
         const group = groupFor(c, object);

@@ -43,6 +43,11 @@ export const operatorsValues = s.object({
   'gateway-api-inference-extension': s.object({
     enabled: enabled(`the Gateway API Inference Extension ${V.gatewayApiInferenceExtension} CRDs (InferencePool)`),
   }),
+  envoyAIGateway: s.object({
+    enabled: enabled(
+      `Envoy AI Gateway ${V.envoyAiGateway} (needs Envoy Gateway and cert-manager) and configure Envoy Gateway for it: the extension that routes an HTTPRoute to an InferencePool through its endpoint picker. Without it the stack's InferencePools (cache-aware routing) cannot be used`,
+    ),
+  }),
   monitoring: monitoringValues("Scrape the controllers this release installs: cert-manager, CloudNativePG, Envoy Gateway, and KServe through its kube-rbac-proxy (PodMonitors only; no dashboards or rules).", {}),
 });
 

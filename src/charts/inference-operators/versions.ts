@@ -28,13 +28,19 @@ export const VERSIONS = {
   knativeServingRange: '1.20-1.23',
   kserve: 'v0.20.0',
   gatewayApiInferenceExtension: 'v1.6.0',
-  /** Shipped and locked; rendered by the components that use them (AI gateway routing, autoscaling). */
+  /**
+   * Envoy AI Gateway: v1.1.0 documents "Envoy Gateway v1.8.1 or higher" (site/versioned_docs/version-1.1/
+   * getting-started/prerequisites.md, _vars.json egMinVersion) and is built on v1.8.1 (go.mod); it has no
+   * matrix. v1.9.0's breaking changes for extension servers do not touch its InferencePool path (it builds
+   * its own clusters for pickers). docs/versions.md has the sources.
+   */
   envoyAiGateway: 'v1.1.0',
+  /** Shipped and locked; rendered by the component that will use it (autoscaling). */
   keda: '2.20.2',
 } as const;
 
 /** One line for `inferctl show chart`. */
 export function versionSummary(): string {
   const v = VERSIONS;
-  return `cert-manager ${v.certManager}, CloudNativePG ${v.cnpg}, Gateway API ${v.gatewayApi} (${v.gatewayApiChannel}), Envoy Gateway ${v.envoyGateway}, Knative Operator ${v.knativeOperator}, KServe ${v.kserve}, Gateway API Inference Extension ${v.gatewayApiInferenceExtension}`;
+  return `cert-manager ${v.certManager}, CloudNativePG ${v.cnpg}, Gateway API ${v.gatewayApi} (${v.gatewayApiChannel}), Envoy Gateway ${v.envoyGateway}, Knative Operator ${v.knativeOperator}, KServe ${v.kserve}, Gateway API Inference Extension ${v.gatewayApiInferenceExtension}, Envoy AI Gateway ${v.envoyAiGateway}`;
 }

@@ -17,13 +17,20 @@ const COMPONENTS: Component<StackConfig>[] = [runtimes, models, pools, registrar
 
 function provided(config: StackConfig): ProvidedRef[] {
   const infra = config.infrastructure;
-  const kserve = operatorProvided(config.kserveController);
-  if (!infra) return [kserve];
+  const operators: ProvidedRef[] = [operatorProvided(config.kserveController)];
+  const pooled = config.models.find((m) => m.pool);
+  if (pooled) {
+    operators.push(operatorProvided(config.aiGatewayController));
+    const gw = pooled.pool!.gateway;
+    const from = infra ? `inference-infrastructure release ${infra.release} (${infra.source === 'record' ? 'from its release record' : 'by naming convention'})` : `inference-infrastructure release ${config.values.infrastructureReleaseName} (by naming convention)`;
+    operators.push({ kind: 'Gateway', namespace: gw.namespace, name: gw.name, by: `${from}: its internal model gateway` });
+  }
+  if (!infra) return operators;
   const by = `inference-infrastructure release ${infra.release} (${infra.source === 'record' ? 'from its release record' : 'by naming convention'})`;
   const refs: ProvidedRef[] = [{ kind: 'Secret', namespace: infra.namespace, name: infra.masterKeySecret, keys: [infra.masterKeySecretKey], by }];
   // The registrar lives in the infrastructure namespace, which that release's user created.
   if (infra.namespace !== config.namespace) refs.push({ kind: 'Namespace', name: infra.namespace, by });
-  return [...refs, kserve];
+  return [...refs, ...operators];
 }
 
 function exportsOf(config: StackConfig): Record<string, string> {
@@ -42,11 +49,11 @@ export const inferenceStack: ChartDefinition<StackValues> = {
     name: 'inference-stack',
     version: '0.1.0',
     appVersion: '1.0.0',
-    description: `Models on KServe (${RUNTIMES.map((r) => r.title).join(', ')}; Knative scale-to-zero or Standard), optional GIE InferencePools, routed by the infrastructure release's LiteLLM.`,
+    description: `Models on KServe (${RUNTIMES.map((r) => r.title).join(', ')}; Knative scale-to-zero or Standard), routed by the infrastructure release's LiteLLM; Standard-mode vLLM and SGLang models through GIE InferencePools (cache-aware routing via Envoy AI Gateway).`,
   },
   values: stackValues,
   render(ctx: RenderContext<StackValues>): RenderResult {
-    const config = resolveConfig(ctx.release, ctx.namespace, ctx.values, ctx.chart, ctx.sourceOf, ctx.releases);
+    const config = resolveConfig(ctx.release, ctx.namespace, ctx.values, ctx.chart, ctx.sourceOf, ctx.releases, ctx.isUserSet);
     const { objects, groups } = renderComponents(COMPONENTS, config);
     const requiredApis = requiredMonitoringApis(objects.map((o) => o.object), 'monitoring.enabled=true');
     const result: RenderResult = { objects, groups, provided: provided(config), exports: exportsOf(config), requiredApis };

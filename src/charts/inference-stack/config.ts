@@ -4,6 +4,7 @@ import type { ChartInfo, ReleaseLookup } from '../../render/types.js';
 import type { KeyPath } from '../../schema/validate.js';
 import { operatorsView, type OperatorRef, type OperatorsView } from '../contracts/operators.js';
 import { discoverInfrastructure, type Infrastructure } from './discovery.js';
+import { checkPoolGateway, missingGateway, poolRoute, type PoolRoute } from './routing.js';
 import { RUNTIMES, runtimeList, runtimeNamed } from './runtimes/index.js';
 import type { ModelFail, ModelRuntime, RuntimeOwnedField } from './runtimes/runtime.js';
 import type { ModelValues, StackValues } from './values.js';
@@ -24,7 +25,12 @@ export interface StackConfig {
   operators: OperatorsView;
   /** The KServe controller, whose webhook admits runtimes and InferenceServices. */
   kserveController: OperatorRef;
+  /** Envoy AI Gateway's controller, which makes the model gateway route to InferencePools. */
+  aiGatewayController: OperatorRef;
 }
+
+/** Where Envoy AI Gateway runs (the operators chart's envoyAIGateway), when no operators release says otherwise. */
+export const AI_GATEWAY_CONTROLLER = { namespace: 'envoy-ai-gateway-system', name: 'ai-gateway-controller' };
 
 /** Where the operators chart runs KServe (crds.md 4.5), when no operators release says otherwise. */
 export const KSERVE_CONTROLLER = { namespace: 'kserve', name: 'kserve-controller-manager' };
@@ -43,11 +49,12 @@ export interface ResolvedModel {
   tensorParallelSize: number;
   minReplicas: number;
   knative: boolean;
-  /** OpenAI-compatible base URL inside the cluster. */
+  /** OpenAI-compatible base URL inside the cluster: the model gateway's route to the pool, or the predictor Service. */
   apiBase: string;
   /** LiteLLM model_info.id: stable, so a re-run updates instead of duplicating. */
   litellmId: string;
-  pool?: { name: string; epp: string };
+  /** The InferencePool, its endpoint picker, and the HTTPRoute on the model gateway that LiteLLM calls. */
+  pool?: { name: string; epp: string; route: string; pathPrefix: string; gateway: PoolRoute['gateway'] };
 }
 
 // Knative derives <isvc>-predictor-00001-private (a Service name, at most 63 characters).
@@ -73,8 +80,10 @@ export function resolveConfig(
   chart: ChartInfo,
   sourceOf: (path: KeyPath) => string | undefined,
   lookup: ReleaseLookup | undefined,
+  isUserSet: (path: KeyPath) => boolean = () => false,
 ): StackConfig {
   const infrastructure = values.registrar.enabled ? discoverInfrastructure(values, namespace, lookup) : undefined;
+  const route = poolRoute(values, namespace, infrastructure);
   const runtimeNames = Object.fromEntries(RUNTIMES.map((r) => [r.name, `${release}-${r.name}`]));
   const seen = new Map<string, number>();
   const models = values.models.map((m, index) => {
@@ -83,7 +92,7 @@ export function resolveConfig(
       fail(['models', index, 'name'], sourceOf, `model name "${m.name}" is already used by models[${first}]; every model needs its own name (it names the InferenceService ${release}-${m.name}).`);
     }
     seen.set(m.name, index);
-    return resolveModel(m, index, release, namespace, values, sourceOf);
+    return resolveModel(m, index, release, namespace, sourceOf, isUserSet, route);
   });
   for (const m of models) {
     if (!values.runtimes[m.runtime.name].enabled) {
@@ -95,7 +104,9 @@ export function resolveConfig(
   }
   const operators = operatorsView(lookup);
   const kserveController = operators.deployment('kserveControllerDeployment', KSERVE_CONTROLLER, "KServe controller (its webhook admits runtimes and InferenceServices)");
-  return { release, namespace, chart, values, infrastructure, models, runtimeNames, owner: `${namespace}/${release}`, operators, kserveController };
+  const aiGatewayController = operators.deployment('envoyAiGatewayDeployment', AI_GATEWAY_CONTROLLER, 'Envoy AI Gateway controller (Envoy Gateway routes to InferencePools through it)');
+  checkPoolGateway(operators, models.filter((m) => m.pool), (path, message) => fail(path, sourceOf, message));
+  return { release, namespace, chart, values, infrastructure, models, runtimeNames, owner: `${namespace}/${release}`, operators, kserveController, aiGatewayController };
 }
 
 function resolveModel(
@@ -103,8 +114,9 @@ function resolveModel(
   index: number,
   release: string,
   namespace: string,
-  values: StackValues,
   sourceOf: (path: KeyPath) => string | undefined,
+  isUserSet: (path: KeyPath) => boolean,
+  route: PoolRoute | { missing: string },
 ): ResolvedModel {
   const at = (key: string): KeyPath => ['models', index, key];
   const modelFail: ModelFail = (key, message) => fail(at(key), sourceOf, message);
@@ -149,11 +161,18 @@ function resolveModel(
   }
   if (minReplicas > m.maxReplicas) fail(at('maxReplicas'), sourceOf, `maxReplicas (${m.maxReplicas}) is below minReplicas (${minReplicas}) for model "${m.name}".`);
 
+  // On by default, but only where it can work; asking for it explicitly where it cannot is an error.
   let pool: ResolvedModel['pool'];
-  if (m.inferencePool.enabled) {
-    if (!capabilities.inferencePool) fail(at('inferencePool'), sourceOf, `inferencePool needs runtime ${runtimeList((r) => !!r.capabilities.inferencePool)}: the endpoint picker scores pods by their engine's metrics (queue length, KV-cache use), which ${title} does not export. Disable inferencePool for model "${m.name}".`);
-    if (knative) fail(at('inferencePool'), sourceOf, `inferencePool needs deploymentMode Standard: the endpoint picker sends requests straight to pod IPs, bypassing Knative's activator, so a model scaled to zero would never wake up. Set deploymentMode: Standard for model "${m.name}".`);
-    pool = { name: `${isvc}-pool`, epp: `${isvc}-epp` };
+  const explicit = isUserSet(['models', index, 'inferencePool', 'enabled']);
+  if (m.inferencePool.enabled && !capabilities.inferencePool && explicit) {
+    fail(at('inferencePool'), sourceOf, `inferencePool needs runtime ${runtimeList((r) => !!r.capabilities.inferencePool)}: the endpoint picker scores pods by their engine's metrics (queue length, KV-cache use), which ${title} does not export. Disable inferencePool for model "${m.name}".`);
+  }
+  if (m.inferencePool.enabled && knative && explicit) {
+    fail(at('inferencePool'), sourceOf, `inferencePool needs deploymentMode Standard: the endpoint picker sends requests straight to pod IPs, bypassing Knative's activator, so a model scaled to zero would never wake up. Set deploymentMode: Standard for model "${m.name}".`);
+  }
+  if (m.inferencePool.enabled && capabilities.inferencePool && !knative) {
+    if ('missing' in route) missingGateway(route.missing, { name: m.name, index }, (path, message) => fail(path, sourceOf, message));
+    pool = { name: `${isvc}-pool`, epp: `${isvc}-epp`, route: `${isvc}-route`, pathPrefix: `/${namespace}/${isvc}`, gateway: route.gateway };
   }
 
   const predictor = `${isvc}-predictor`;
@@ -169,9 +188,10 @@ function resolveModel(
     tensorParallelSize,
     minReplicas,
     knative,
+    // Pooled: the model gateway's route, which strips the prefix and asks the endpoint picker for a pod.
     // Standard: KServe's Service <isvc>-predictor, port 80 -> 8080. Knative: the route's placeholder
     // Service of the same name points at Kourier, which routes by this Host and wakes scaled-to-zero pods.
-    apiBase: `http://${predictor}.${namespace}.svc.cluster.local/v1`,
+    apiBase: pool && !('missing' in route) ? `${route.url}${pool.pathPrefix}/v1` : `http://${predictor}.${namespace}.svc.cluster.local/v1`,
     litellmId: `inferctl-${namespace}-${release}-${m.name}`,
     pool,
   };

@@ -1,6 +1,7 @@
 import { UserError } from '../../core/errors.js';
 import type { ReleaseLookup } from '../../render/types.js';
 import { INFRASTRUCTURE_CHART, infrastructureContract } from '../contracts/infrastructure.js';
+import { ENVOY_GATEWAY_NAMESPACE, modelGatewayNames, modelGatewayUrl } from '../contracts/model-gateway.js';
 import type { StackValues } from './values.js';
 
 /** What the stack needs from the infrastructure release, and how it was learned. */
@@ -10,6 +11,9 @@ export interface Infrastructure {
   litellmUrl: string;
   masterKeySecret: string;
   masterKeySecretKey: string;
+  /** The internal Gateway routes to InferencePools attach to, and its URL; undefined when that release has none. */
+  modelGateway?: string;
+  modelGatewayUrl?: string;
   /** Undefined: unknown (template) or Knative disabled there (record without knativeNamespace). */
   knativeNamespace?: string;
   /** 'record': read from the release record (install/upgrade); 'convention': names derived from the release name (template). */
@@ -20,7 +24,8 @@ export interface Infrastructure {
  * Finds the infrastructure release. install/upgrade pass a lookup that reads release records; its
  * exports are the truth (they follow every override made there). `template` has no cluster, so the
  * naming convention of inference-infrastructure is used: <infra>-litellm-proxy on port 4000 and
- * Secret <infra>-litellm-proxy-master-key, key master-key. Explicit `infrastructure.*` values win.
+ * Secret <infra>-litellm-proxy-master-key, key master-key, model gateway <infra>-model-gateway.
+ * Explicit `infrastructure.*` values win.
  */
 export function discoverInfrastructure(values: StackValues, namespace: string, lookup: ReleaseLookup | undefined): Infrastructure {
   const release = values.infrastructureReleaseName;
@@ -52,16 +57,21 @@ export function discoverInfrastructure(values: StackValues, namespace: string, l
       masterKeySecret,
       masterKeySecretKey: o.masterKeySecretKey || e.masterKeySecretKey || 'master-key',
       knativeNamespace: e.knativeNamespace,
+      modelGateway: e.modelGateway,
+      modelGatewayUrl: e.modelGatewayUrl,
       source: 'record',
     };
   }
   const litellm = `${release}-litellm-proxy`;
+  const gateway = modelGatewayNames(release, infraNs);
   return {
     release,
     namespace: infraNs,
     litellmUrl: o.litellmUrl || `http://${litellm}.${infraNs}.svc.cluster.local:4000`,
     masterKeySecret: o.masterKeySecret || `${litellm}-master-key`,
     masterKeySecretKey: o.masterKeySecretKey || 'master-key',
+    modelGateway: gateway.gateway,
+    modelGatewayUrl: modelGatewayUrl(gateway.service, ENVOY_GATEWAY_NAMESPACE),
     source: 'convention',
   };
 }

@@ -9,13 +9,18 @@
  * /model/delete. A model belongs to the release whose "<namespace>/<release>" is in its
  * model_info.inferctl_owner; ids are stable (model_info.id), so a re-run changes nothing, a changed
  * model is deleted and re-created under the same id, and models of other releases or of LiteLLM's
- * config file are never touched. Waits (retrying the whole pass) until LiteLLM answers; a rejected
+ * config file are never touched. Every create is read back (GET /model/info?litellm_model_id=<id>):
+ * LiteLLM has answered 200 to /model/new while storing nothing (BerriAI/litellm#30771, the model
+ * listed with model_info.db_model false), so a model that cannot be read back as stored in the
+ * database within REGISTRAR_VERIFY_SECONDS fails the Job, naming the model; one listed as not stored
+ * is re-created on the next run. Waits (retrying the whole pass) until LiteLLM answers; a rejected
  * master key is fatal at once. The key is never printed.
  *
  * Environment: LITELLM_URL, LITELLM_MASTER_KEY, REGISTRAR_OWNER, DESIRED_MODELS (JSON list of
  * {model_name, litellm_params, model_info: {id, ...}}), REGISTRAR_TIMEOUT_SECONDS (default 1800),
- * REGISTRAR_RETRY_SECONDS (default 5), REGISTRAR_BEST_EFFORT=1 (uninstall: report problems but exit
- * 0, so a LiteLLM that is already gone never blocks removing the models).
+ * REGISTRAR_RETRY_SECONDS (default 5), REGISTRAR_VERIFY_SECONDS (default 90: other LiteLLM pods load
+ * a new model from the database on their own interval), REGISTRAR_BEST_EFFORT=1 (uninstall: report
+ * problems but exit 0, so a LiteLLM that is already gone never blocks removing the models).
  */
 export const REGISTRAR_PY = String.raw`#!/usr/bin/env python3
 """inferctl model registrar: sync one stack release's models into LiteLLM's database."""
@@ -24,10 +29,13 @@ import os
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 OWNER_KEY = "inferctl_owner"
 KEY = os.environ.get("LITELLM_MASTER_KEY", "")
+PAUSE = float(os.environ.get("REGISTRAR_RETRY_SECONDS", "5"))
+VERIFY_SECONDS = float(os.environ.get("REGISTRAR_VERIFY_SECONDS", "90"))
 
 
 def log(msg):
@@ -83,6 +91,42 @@ def subset_differs(want, have):
     return want != have
 
 
+def stored(model):
+    """LiteLLM marks models it loaded from its database; one kept only in a worker's memory is not."""
+    return (model.get("model_info") or {}).get("db_model") is True
+
+
+def verify(base, want, pause, seconds):
+    """Reads a created model back until it is there and stored in the database, or fails naming it."""
+    mid = want["model_info"]["id"]
+    name = want["model_name"]
+    where = "GET /model/info?litellm_model_id=" + urllib.parse.quote(mid, safe="")
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            data = call(base, "GET", "/model/info?litellm_model_id=" + urllib.parse.quote(mid, safe="")).get("data") or []
+            found = next((m for m in data if (m.get("model_info") or {}).get("id") == mid), None)
+        except Fatal as err:
+            # LiteLLM answers 400 "Model id = ... not found on litellm proxy" for an id its router lacks.
+            if "not found" not in str(err).lower():
+                raise
+            found = None
+        if found is not None and stored(found):
+            return
+        if found is not None:
+            raise Fatal("LiteLLM answered 200 to POST /model/new for model %s (id %s) but did not store it "
+                        "in its database (%s lists it with model_info.db_model=%r; BerriAI/litellm#30771): "
+                        "it would vanish when the proxy restarts and other LiteLLM pods never see it. Check "
+                        "the proxy's database connection and STORE_MODEL_IN_DB, then run the stack upgrade again"
+                        % (name, mid, where, (found.get("model_info") or {}).get("db_model")))
+        if time.monotonic() >= deadline:
+            raise Fatal("LiteLLM answered 200 to POST /model/new for model %s (id %s), but %s still finds no "
+                        "such model after %gs (BerriAI/litellm#30771: created without being stored). Check the "
+                        "proxy's database connection and STORE_MODEL_IN_DB, then run the stack upgrade again"
+                        % (name, mid, where, seconds))
+        time.sleep(pause)
+
+
 def sync_once(base, owner, desired):
     listed = call(base, "GET", "/model/info").get("data") or []
     mine, taken = {}, {}
@@ -102,7 +146,7 @@ def sync_once(base, owner, desired):
             raise Fatal("model id %s already belongs to %s, not %s; rename the model or remove the other entry"
                         % (mid, taken[mid], owner))
         have = mine.get(mid)
-        if have is not None and not subset_differs(want, have):
+        if have is not None and not subset_differs(want, have) and stored(have):
             kept += 1
             continue
         if have is not None:
@@ -111,6 +155,7 @@ def sync_once(base, owner, desired):
         else:
             created += 1
         call(base, "POST", "/model/new", want)
+        verify(base, want, PAUSE, VERIFY_SECONDS)
         log("%s %s -> %s" % ("updated" if have is not None else "registered", want["model_name"],
                              want["litellm_params"].get("api_base", "")))
     wanted = {w["model_info"]["id"] for w in desired}
@@ -136,7 +181,7 @@ def main():
     owner = os.environ["REGISTRAR_OWNER"]
     desired = json.loads(os.environ.get("DESIRED_MODELS", "[]"))
     timeout = float(os.environ.get("REGISTRAR_TIMEOUT_SECONDS", "1800"))
-    pause = float(os.environ.get("REGISTRAR_RETRY_SECONDS", "5"))
+    pause = PAUSE
     best_effort = os.environ.get("REGISTRAR_BEST_EFFORT") == "1"
     code = run(base, owner, desired, timeout, pause)
     if code and best_effort:

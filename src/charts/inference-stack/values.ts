@@ -42,13 +42,13 @@ const model = s.object({
   modelTag: s.string({ description: `${ownerTitles('modelTag')} model tag pulled at start (e.g. qwen3:4b); ${ownerTitles('modelTag')} only.`, default: '', pattern: '^[A-Za-z0-9][A-Za-z0-9._:/-]*$', patternHint: 'use an Ollama tag such as qwen3:4b' }),
   modelFile: s.string({ description: `${ownerTitles('modelFile')}: the GGUF file inside the model directory; empty: the file name of a storageUri ending in .gguf.`, default: '', pattern: '^[^/\\s][^\\s]*\\.gguf$', patternHint: 'use a relative path ending in .gguf' }),
   servedModelName: s.string({ description: 'The model name clients send to LiteLLM; empty: name.', default: '' }),
-  deploymentMode: s.string({ description: 'Knative: scale to zero behind Kourier; Standard: KServe raw Deployment (needed for inferencePool).', enum: ['Knative', 'Standard'], default: 'Knative' }),
+  deploymentMode: s.string({ description: 'Knative: scale to zero behind Kourier; Standard: KServe raw Deployment (where inferencePool applies).', enum: ['Knative', 'Standard'], default: 'Knative' }),
   gpus: s.int({ description: `nvidia.com/gpu per replica; -1: ${gpuDefaults()}. A GPU toleration is added when > 0.`, minimum: -1, default: -1 }),
   tensorParallelSize: s.int({ description: `${tensorParallelFlags()}; 0: the number of GPUs.`, minimum: 0, default: 0 }),
   minReplicas: s.int({ description: 'Minimum replicas; -1: 0 for Knative (scale to zero), 1 for Standard.', minimum: -1, default: -1 }),
   maxReplicas: s.int({ description: 'Maximum replicas.', minimum: 1, default: 1 }),
   concurrencyTarget: s.int({ description: 'Knative: in-flight requests per replica before another replica starts.', minimum: 1, default: 16 }),
-  timeoutSeconds: s.int({ description: 'Knative: longest request, streamed completions included (Knative\'s default max-revision-timeout-seconds is 600).', minimum: 1, maximum: 600, default: 600 }),
+  timeoutSeconds: s.int({ description: 'Longest request, streamed completions included: Knative\'s revision timeout (its default max-revision-timeout-seconds is 600), or the model gateway route\'s request timeout for a model with an InferencePool.', minimum: 1, maximum: 600, default: 600 }),
   args: s.array(s.string(), { description: 'Extra model-server arguments.', default: [] }),
   env: s.any({ shape: 'array', description: 'Extra container env entries (Kubernetes EnvVar objects).', default: [] }),
   resources: resources('Merged over the runtime resources (GPUs come from gpus).', {}),
@@ -56,7 +56,10 @@ const model = s.object({
   tolerations: s.any({ shape: 'array', description: 'Tolerations (the nvidia.com/gpu toleration is added when gpus > 0).', default: [] }),
   serviceAccountName: s.string({ description: 'ServiceAccount whose Secrets hold S3 or Hugging Face credentials for KServe\'s storage initializer.', default: '' }),
   inferencePool: s.object({
-    enabled: s.bool({ description: `Render a GIE InferencePool and its endpoint picker (${runtimeList((r) => !!r.capabilities.inferencePool)}, Standard mode only).`, default: false }),
+    enabled: s.bool({
+      description: `Cache-aware routing: a GIE InferencePool over the model's pods, its endpoint picker and an HTTPRoute to the pool on the infrastructure's internal model gateway, which LiteLLM calls instead of the predictor Service. Applies to ${runtimeList((r) => !!r.capabilities.inferencePool)} models in Standard mode (ignored by default elsewhere; an error when set true there). Needs Envoy AI Gateway in the operators layer. false: LiteLLM calls the predictor Service (round robin).`,
+      default: true,
+    }),
   }),
 });
 

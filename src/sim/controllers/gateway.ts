@@ -1,14 +1,22 @@
 /**
  * Envoy Gateway, scripted: accepts GatewayClasses naming its controller once the envoy-gateway
- * Deployment is Available; for each Gateway of such a class runs an Envoy proxy Deployment and
- * LoadBalancer Service (as Envoy Gateway does) and reports Accepted, then Programmed with the
- * load balancer address; HTTPRoutes get status.parents with Accepted and ResolvedRefs (False with
+ * Deployment is Available; for each Gateway of such a class runs an Envoy proxy Deployment and a
+ * Service shaped by the EnvoyProxy in effect (the Gateway's infrastructure.parametersRef, else the
+ * class's: envoyService.type, default LoadBalancer, and envoyService.name, default
+ * envoy-<ns>-<gateway>-<hash>) and reports Accepted, then Programmed with the load balancer address
+ * (or the ClusterIP); HTTPRoutes get status.parents with Accepted and ResolvedRefs (False with
  * BackendNotFound when a backend Service is missing).
+ *
+ * InferencePool backends (envoy-gateway-config.ts): Envoy Gateway reads its configuration when its
+ * pod starts; a backendRef of kind InferencePool resolves only when that configuration lists
+ * InferencePool under extensionManager.backendResources and Envoy AI Gateway's controller is
+ * Available, otherwise ResolvedRefs=False, InvalidKind.
  */
 import type { K8sObject } from '../../core/object.js';
 import type { StoreEvent } from '../store.js';
 import { arr, obj, stableHash } from '../util.js';
 import type { Client } from './client.js';
+import { EnvoyGatewayConfigs, INFERENCE_POOL_GROUP, isAiGatewayController, poolBackendProblem } from './envoy-gateway-config.js';
 import { conditionTrue, deploymentAvailable, findDeployment, fresh, setCondition } from './helpers.js';
 import type { Controller, ControllerContext } from './types.js';
 
@@ -30,6 +38,7 @@ export class GatewayController implements Controller {
   private readonly ns: string;
   private readonly deployment: string;
   private readonly image: string;
+  private configs!: EnvoyGatewayConfigs;
 
   constructor(opts: GatewayOptions = {}) {
     this.controllerName = opts.controllerName ?? 'gateway.envoyproxy.io/gatewayclass-controller';
@@ -41,6 +50,7 @@ export class GatewayController implements Controller {
   start(ctx: ControllerContext): void {
     this.ctx = ctx;
     this.client = ctx.client('envoy-gateway');
+    this.configs = new EnvoyGatewayConfigs(this.client, this.ns, this.deployment);
     this.resync();
   }
 
@@ -66,7 +76,13 @@ export class GatewayController implements Controller {
         }
         return;
       case 'apps/deployments':
-        if (o.metadata.namespace === this.ns) this.resync();
+        if (o.metadata.namespace === this.ns || isAiGatewayController(o)) this.resync();
+        return;
+      case '/pods':
+        if (o.metadata.namespace === this.ns && this.configs.observe(e)) this.resync();
+        return;
+      case `${INFERENCE_POOL_GROUP}/inferencepools`:
+        for (const r of this.client.list(API, 'HTTPRoute', o.metadata.namespace)) this.reconcileRoute(r);
         return;
       case '/services':
         if (o.metadata.namespace === this.ns) this.resyncGateways();
@@ -116,6 +132,9 @@ export class GatewayController implements Controller {
       'gateway.envoyproxy.io/owning-gateway-namespace': String(g.metadata.namespace),
     };
     const listeners = arr(obj(g.spec).listeners).map(obj);
+    const envoyService = this.envoyService(g, cls!);
+    const serviceName = String(envoyService.name ?? proxyName);
+    const serviceType = String(envoyService.type ?? 'LoadBalancer');
     if (this.client.get('v1', 'Namespace', undefined, this.ns)) {
       this.client.ensure({
         apiVersion: 'apps/v1',
@@ -130,17 +149,18 @@ export class GatewayController implements Controller {
       this.client.ensure({
         apiVersion: 'v1',
         kind: 'Service',
-        metadata: { name: proxyName, namespace: this.ns, labels },
+        metadata: { name: serviceName, namespace: this.ns, labels },
         spec: {
-          type: 'LoadBalancer',
+          type: serviceType,
           selector: labels,
           ports: (listeners.length ? listeners : [{ name: 'http', port: 80 }]).map((l, i) => ({ name: String(l.name ?? `port-${i}`).slice(0, 15).toLowerCase(), port: Number(l.port ?? 80), protocol: 'TCP', targetPort: 10080 + i })),
         },
       });
     }
     const proxy = this.client.get('apps/v1', 'Deployment', this.ns, proxyName);
-    const svc = this.client.get('v1', 'Service', this.ns, proxyName);
-    const ip = arr(obj(obj(svc?.status).loadBalancer).ingress).map(obj)[0]?.ip;
+    const svc = this.client.get('v1', 'Service', this.ns, serviceName);
+    // A ClusterIP Service's address is its cluster IP (Envoy Gateway reports that for internal Gateways).
+    const ip = serviceType === 'ClusterIP' ? (obj(svc?.spec).clusterIP as string | undefined) : arr(obj(obj(svc?.status).loadBalancer).ingress).map(obj)[0]?.ip;
     const programmed = deploymentAvailable(proxy) && !!ip;
     let conditions = setCondition(obj(g.status).conditions, { type: 'Accepted', status: 'True', reason: 'Accepted', message: 'The Gateway has been scheduled by Envoy Gateway' }, { observedGeneration: gen });
     conditions = setCondition(
@@ -183,14 +203,14 @@ export class GatewayController implements Controller {
       if (!g || !conditionTrue(g, 'Accepted')) continue;
       const cls = this.client.get(API, 'GatewayClass', undefined, String(obj(g.spec).gatewayClassName));
       if (!this.ours(cls)) continue;
-      const missing = this.missingBackend(r);
+      const problem = this.backendProblem(r);
       parents.push({
         parentRef: { group: GW, kind: 'Gateway', ...ref },
         controllerName: this.controllerName,
         conditions: [
           { type: 'Accepted', status: 'True', reason: 'Accepted', message: 'Route is accepted', observedGeneration: gen, lastTransitionTime: stamp() },
-          missing
-            ? { type: 'ResolvedRefs', status: 'False', reason: 'BackendNotFound', message: missing, observedGeneration: gen, lastTransitionTime: stamp() }
+          problem
+            ? { type: 'ResolvedRefs', status: 'False', reason: problem.reason, message: problem.message, observedGeneration: gen, lastTransitionTime: stamp() }
             : { type: 'ResolvedRefs', status: 'True', reason: 'ResolvedRefs', message: 'Resolved all the Object references for the Route', observedGeneration: gen, lastTransitionTime: stamp() },
         ],
       });
@@ -208,18 +228,36 @@ export class GatewayController implements Controller {
     this.client.patchStatus(r, { parents });
   }
 
-  private missingBackend(r: K8sObject): string | undefined {
+  /** The first backendRef that does not resolve, as Envoy Gateway words it ("Failed to process route rule i backendRef j: ..."). */
+  private backendProblem(r: K8sObject): { reason: string; message: string } | undefined {
     const rules = arr(obj(r.spec).rules).map(obj);
     for (let i = 0; i < rules.length; i++) {
       const refs = arr(rules[i].backendRefs).map(obj);
       for (let j = 0; j < refs.length; j++) {
         const b = refs[j];
-        if ((b.kind ?? 'Service') !== 'Service' || (b.group ?? '') !== '') continue;
+        const at = `Failed to process route rule ${i} backendRef ${j}: `;
         const ns = String(b.namespace ?? r.metadata.namespace);
-        if (!this.client.get('v1', 'Service', ns, String(b.name))) return `Failed to process route rule ${i} backendRef ${j}: service ${ns}/${b.name} not found.`;
+        if ((b.group ?? '') === INFERENCE_POOL_GROUP) {
+          const problem = poolBackendProblem(this.client, this.configs.running(), ns, b);
+          if (problem) return { reason: problem.reason, message: at + problem.message };
+          continue;
+        }
+        if ((b.kind ?? 'Service') !== 'Service' || (b.group ?? '') !== '') continue;
+        if (!this.client.get('v1', 'Service', ns, String(b.name))) return { reason: 'BackendNotFound', message: `${at}service ${ns}/${b.name} not found.` };
       }
     }
     return undefined;
+  }
+
+  /** envoyService of the EnvoyProxy in effect: the Gateway's own replaces the class's (EG's default merge type, Replace). */
+  private envoyService(g: K8sObject, cls: K8sObject): Record<string, unknown> {
+    const gwRef = obj(obj(obj(g.spec).infrastructure).parametersRef);
+    const clsRef = obj(obj(cls.spec).parametersRef);
+    const proxy =
+      (gwRef.kind === 'EnvoyProxy' && this.client.get('gateway.envoyproxy.io/v1alpha1', 'EnvoyProxy', g.metadata.namespace, String(gwRef.name))) ||
+      (clsRef.kind === 'EnvoyProxy' && this.client.get('gateway.envoyproxy.io/v1alpha1', 'EnvoyProxy', String(clsRef.namespace ?? ''), String(clsRef.name))) ||
+      undefined;
+    return obj(obj(obj(obj(proxy?.spec).provider).kubernetes).envoyService);
   }
 }
 

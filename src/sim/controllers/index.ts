@@ -23,6 +23,7 @@ import { CaInjectorController } from './cainjector.js';
 import { KnativeOperatorController, type KnativeOperatorOptions } from './knative-operator.js';
 import { JobProgramsController, type JobProgramsOptions } from './job-programs.js';
 import { LiteLLMController } from './litellm.js';
+import { EnvoyAIGatewayController } from './envoy-ai-gateway.js';
 import type { Controller } from './types.js';
 
 export interface ControllerOptionsMap {
@@ -47,6 +48,7 @@ export interface ControllerOptionsMap {
   'knative-operator': KnativeOperatorOptions;
   'job-programs': JobProgramsOptions;
   litellm: Record<string, never>;
+  'envoy-ai-gateway': Record<string, never>;
 }
 
 export type ControllerName = keyof ControllerOptionsMap;
@@ -79,6 +81,7 @@ const FACTORIES: { [K in ControllerName]: (opts: ControllerOptionsMap[K]) => Con
   'knative-operator': (o) => new KnativeOperatorController(o),
   'job-programs': (o) => new JobProgramsController(o),
   litellm: () => new LiteLLMController(),
+  'envoy-ai-gateway': () => new EnvoyAIGatewayController(),
 };
 
 export const ALL_CONTROLLERS = Object.keys(FACTORIES) as ControllerName[];

@@ -7,9 +7,14 @@ import type { AddressInfo } from 'node:net';
  * returns {data: [{model_name, litellm_params without api_key, model_info with id and cost-map
  * keys}]}, POST /model/new honours a caller-supplied model_info.id and fails on a taken one
  * (unique model_id), POST /model/delete {id} fails with "not found" for unknown ids, GET /v1/models
- * lists model names. /health/liveliness and /health/readiness answer without a key; everything
- * else needs `Authorization: Bearer <master key>` and answers 401 otherwise. Models live as long
- * as the object (LiteLLM keeps them in its database).
+ * lists model names. GET /model/info?litellm_model_id=<id> returns that one model, or 400 `Model id
+ * = <id> not found on litellm proxy` as v1.100-v1.104 do. /health/liveliness and /health/readiness
+ * answer without a key; everything else needs `Authorization: Bearer <master key>` and answers 401
+ * otherwise. Models live as long as the object (LiteLLM keeps them in its database).
+ *
+ * `dropCreates = N` makes the next N creates behave like BerriAI/litellm#30771: 200 with
+ * model_info.db_model false, the model kept only "in memory" (listed and served with db_model
+ * false) and never stored; `loseCreates = N` answers 200 and keeps nothing.
  */
 export interface StoredModel {
   model_name: string;
@@ -24,6 +29,10 @@ export class FakeLiteLLM {
   calls: string[] = [];
   /** Answer 503 to this many requests first (a proxy whose database is not connected yet). */
   unavailable = 0;
+  /** Answer 200 to this many creates without storing them (BerriAI/litellm#30771): kept in memory, db_model false. */
+  dropCreates = 0;
+  /** Answer 200 to this many creates and keep nothing at all (a create no reader ever finds). */
+  loseCreates = 0;
   server?: Server;
   port = 0;
 
@@ -58,8 +67,9 @@ export class FakeLiteLLM {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     let raw = '';
     for await (const chunk of req) raw += chunk;
-    const path = (req.url ?? '').split('?')[0];
-    this.calls.push(`${req.method} ${path}`);
+    const url = new URL(req.url ?? '/', 'http://litellm');
+    const path = url.pathname;
+    this.calls.push(`${req.method} ${path}${url.search}`);
     const send = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
@@ -84,11 +94,17 @@ export class FakeLiteLLM {
     }
     if (req.method === 'GET' && (path === '/model/info' || path === '/v1/model/info')) {
       // LiteLLM never returns api_key and adds cost-map fields to model_info.
-      const data = [...this.models.values()].map((m) => {
+      const shown = (m: StoredModel) => {
         const { api_key: _hidden, ...params } = m.litellm_params;
         return { model_name: m.model_name, litellm_params: params, model_info: { ...m.model_info, max_tokens: null, input_cost_per_token: 0, mode: null } };
-      });
-      return send(200, { data });
+      };
+      const wanted = url.searchParams.get('litellm_model_id');
+      if (wanted !== null) {
+        const m = this.models.get(wanted);
+        if (!m) return send(400, { detail: { error: `Model id = ${wanted} not found on litellm proxy` } });
+        return send(200, { data: [shown(m)] });
+      }
+      return send(200, { data: [...this.models.values()].map(shown) });
     }
     if (req.method === 'GET' && (path === '/v1/models' || path === '/models')) {
       const names = [...new Set([...this.models.values()].map((m) => m.model_name))];
@@ -97,7 +113,13 @@ export class FakeLiteLLM {
     if (req.method === 'POST' && path === '/model/new') {
       const id = body.model_info?.id ?? `uuid-${this.models.size}`;
       if (this.models.has(id)) return send(500, { error: { message: 'Unique constraint failed on the fields: (`model_id`)', type: 'internal_server_error', code: '500' } });
-      const stored: StoredModel = { model_name: body.model_name, litellm_params: body.litellm_params, model_info: { ...body.model_info, id, db_model: true } };
+      if (this.loseCreates > 0) {
+        this.loseCreates--;
+        return send(200, { model_id: id, model_name: body.model_name, litellm_params: body.litellm_params, model_info: { ...body.model_info, id, db_model: false } });
+      }
+      const dropped = this.dropCreates > 0;
+      if (dropped) this.dropCreates--;
+      const stored: StoredModel = { model_name: body.model_name, litellm_params: body.litellm_params, model_info: { ...body.model_info, id, db_model: !dropped } };
       this.models.set(id, stored);
       return send(200, { model_id: id, ...stored, created_by: 'default_user_id' });
     }

@@ -18,6 +18,14 @@ function parentName(ref: Record<string, unknown>): string {
   return `${str(ref, 'kind', 'Gateway')} ${str(ref, 'name', '?')}${section ? ` (${section})` : ''}`;
 }
 
+/** What to do about a refused InferencePool backend: plain Envoy Gateway does not implement it (envoyproxy/gateway#4423). */
+function poolHint(route: K8sObject, reason: string | undefined): string {
+  if (reason !== 'InvalidKind') return '';
+  const pools = records(route, 'spec.rules').flatMap((r) => records(r, 'backendRefs')).filter((b) => str(b, 'kind') === 'InferencePool');
+  if (!pools.length) return '';
+  return '. An InferencePool backend needs Envoy Gateway configured with the Envoy AI Gateway extension: upgrade the operators layer with envoyAIGateway.enabled=true (it also configures Envoy Gateway), or set the model\'s inferencePool.enabled=false';
+}
+
 export const httpRouteRule = defineRule({
   group: 'gateway.networking.k8s.io',
   kind: 'HTTPRoute',
@@ -38,7 +46,7 @@ export const httpRouteRule = defineRule({
         if (c?.status === 'True' && !stale) continue;
         const fatal = type === 'Accepted' ? FATAL_ACCEPTED : FATAL_REFS;
         const text = `${parentName(ref)}: ${c ? conditionText(c) : `no ${type} condition yet`}`;
-        if (c?.status === 'False' && !stale && fatal.has(c.reason ?? '')) return failed(text);
+        if (c?.status === 'False' && !stale && fatal.has(c.reason ?? '')) return failed(text + poolHint(route, c.reason));
         pending ??= progressing(stale && c ? `${parentName(ref)}: ${staleText(route, c)}` : text);
       }
     }

@@ -5,6 +5,7 @@ import type { OperatorComponent } from '../component.js';
 import { FOUNDATION } from '../component.js';
 import type { OperatorsConfig } from '../config.js';
 import { VERSIONS } from '../versions.js';
+import { ENVOY_GATEWAY_CONFIG, withAiGatewayConfig, withConfigHash } from './envoy-gateway-extension.js';
 import { isGatewayApiObject } from './gateway-api.js';
 
 export const ENVOY_GATEWAY_NAMESPACE = 'envoy-gateway-system';
@@ -40,7 +41,7 @@ const certgenGroup = defineGroup<OperatorsConfig>({
   description: 'Envoy Gateway certgen Job (a Helm pre-install hook upstream): creates the controller and proxy TLS Secrets; ready when it completed',
   after: [certgenSetupGroup],
 });
-const envoyGatewayGroup = defineGroup<OperatorsConfig>({
+export const envoyGatewayGroup = defineGroup<OperatorsConfig>({
   name: 'envoy-gateway',
   description: 'Envoy Gateway controller: ready when deployment/envoy-gateway is Available',
   after: [certgenGroup],
@@ -61,6 +62,13 @@ export const envoyGateway: OperatorComponent = {
   // install.yaml bundles byte-identical copies of the Gateway API v1.6.1 experimental CRDs and the
   // safe-upgrades policy; the gateway-api component owns them, so each identity renders once.
   omitReason: (obj) => (isGatewayApiObject(obj) ? 'part of Gateway API: rendered by the gateway-api component (identical copy)' : undefined),
+  // With Envoy AI Gateway, its extension settings go into Envoy Gateway's config (envoy-gateway-extension.ts).
+  patch(obj, config) {
+    if (config.state.envoyAIGateway !== 'rendered') return obj;
+    if (obj.kind === 'ConfigMap' && obj.metadata.name === ENVOY_GATEWAY_CONFIG) return withAiGatewayConfig(obj);
+    if (obj.kind === 'Deployment' && obj.metadata.name === 'envoy-gateway') return withConfigHash(obj);
+    return obj;
+  },
   exports: () => ({
     envoyGatewayVersion: VERSIONS.envoyGateway,
     envoyGatewayNamespace: ENVOY_GATEWAY_NAMESPACE,

@@ -9,17 +9,20 @@ import { toYaml } from '../../../render/yaml-output.js';
 import type { ResolvedModel, StackConfig } from '../config.js';
 import { MODEL_PORT } from '../runtimes/runtime.js';
 import { modelsGroup } from './models.js';
+import { POOL_GROUP, poolRoute } from './pool-route.js';
 
 export const EPP_PORTS = { grpc: 9002, health: 9003, metrics: 9090 };
 export const EPP_UID = 65532;
 const CONFIG_FILE = 'epp-config.yaml';
-const POOL_GROUP = 'inference.networking.k8s.io';
 
 export const poolsGroup = defineGroup<StackConfig>({
   name: 'pools',
-  description: 'InferencePools and their endpoint pickers',
+  description: "InferencePools, their endpoint pickers and their routes on the model gateway: ready when the picker runs, the pool's Gateway accepted it and the route is Accepted with ResolvedRefs",
   after: [modelsGroup],
-  gates: [{ kind: 'crd-established', name: 'inferencepools.inference.networking.k8s.io', why: 'InferencePools need the Gateway API Inference Extension CRDs' }],
+  gates: (config) => [
+    { kind: 'crd-established', name: 'inferencepools.inference.networking.k8s.io', why: 'InferencePools need the Gateway API Inference Extension CRDs' },
+    { kind: 'deployment-available', ...config.aiGatewayController, why: 'Envoy Gateway routes to an InferencePool only through Envoy AI Gateway (operators value envoyAIGateway.enabled)' },
+  ],
 });
 
 /**
@@ -72,10 +75,11 @@ export function endpointPickerArgs(config: StackConfig, m: ResolvedModel): strin
 }
 
 /**
- * A GIE InferencePool over the model's KServe predictor pods, with its endpoint picker. The pool
- * always names its picker and fails open: when the picker is down a gateway that implements pools
- * still sends traffic to some pod instead of failing it. LiteLLM does not use the pool: it calls the
- * predictor Service, so routing works with or without a pool-aware gateway.
+ * A GIE InferencePool over the model's KServe predictor pods, with its endpoint picker and the
+ * HTTPRoute LiteLLM calls (pool-route.ts). The pool always names its picker and fails open: when the
+ * picker is down the gateway still sends traffic to some pod instead of failing it. One group, so the
+ * pool (whose Gateway parent appears only once a route references it) and its route become ready
+ * together, before the registrar points LiteLLM at the route.
  */
 export const pools: Component<StackConfig> = {
   groups: [poolsGroup],
@@ -154,6 +158,7 @@ function poolObjects(config: StackConfig, m: ResolvedModel): K8sObject[] {
 
   return [
     pool,
+    poolRoute(config, m),
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: epp, namespace, labels } },
     { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: epp, namespace, labels }, rules },
     {

@@ -9,6 +9,7 @@ import { boundedName, type ResolvedModel, type StackConfig } from '../config.js'
 import type { Infrastructure } from '../discovery.js';
 import { REGISTRAR_PY } from '../scripts.js';
 import { modelsGroup } from './models.js';
+import { poolsGroup } from './pool.js';
 
 export const REGISTRAR_UID = 65532;
 const SOURCE = 'inference-stack/model-registrar';
@@ -16,8 +17,8 @@ const SCRIPT = 'register-models.py';
 
 export const registrarGroup = defineGroup<StackConfig>({
   name: 'registrar',
-  description: "Sync LiteLLM's routes to the models once they serve (Job in the infrastructure namespace)",
-  after: [modelsGroup],
+  description: "Sync LiteLLM's routes to the models once they serve, and pooled models once their gateway route is ready (Job in the infrastructure namespace)",
+  after: [modelsGroup, poolsGroup],
 });
 
 /** One LiteLLM model entry, as POST /model/new takes it (litellm.md 2.2). */
