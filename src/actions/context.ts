@@ -12,6 +12,8 @@ export interface ActionContext {
   store: ReleaseStore;
   progress: ProgressSink;
   now(): Date;
+  /** Who holds release locks and for how long (tests stand in for several processes). */
+  lock?: { holder?: string; durationSeconds?: number };
 }
 
 export function makeContext(kube: KubeClient, progress: ProgressSink, now: () => Date = () => new Date()): ActionContext {

@@ -1,3 +1,4 @@
+import { UserError } from '../core/errors.js';
 import { describeObject } from '../core/object.js';
 import { ApplyEngine, Interrupted, type EngineNotes } from '../apply/engine.js';
 import type { ReleaseIdentity } from '../apply/ownership.js';
@@ -56,7 +57,10 @@ async function ownerNames(ctx: ActionContext, namespace: string): Promise<(id: s
  */
 export async function deploy(ctx: ActionContext, req: DeployRequest): Promise<DeployResult> {
   const now = ctx.now().toISOString();
-  const revision = Math.max(req.previous?.revision ?? 0, ...(await ctx.store.history(req.name, req.namespace)).map((r) => r.revision)) + 1;
+  const readable = (await ctx.store.history(req.name, req.namespace)).map((r) => r.revision);
+  // A damaged revision keeps its number (and its Secrets, for whoever investigates).
+  const damaged = ctx.store.damaged.filter((d) => d.name === req.name && d.namespace === req.namespace).map((d) => d.revision);
+  const revision = Math.max(req.previous?.revision ?? 0, ...readable, ...damaged) + 1;
   const inventory = inventoryOf(req.objects);
   const record: ReleaseRecord = {
     name: req.name,
@@ -100,7 +104,8 @@ export async function deploy(ctx: ActionContext, req: DeployRequest): Promise<De
   } catch (err) {
     if (!req.dryRun) {
       const applied = engine.appliedGroups();
-      const reason = err instanceof Interrupted ? 'interrupted (SIGINT/SIGTERM)' : err instanceof Error ? err.message.split('\n')[0] : String(err);
+      const stoppedBy = req.wait.signal?.reason;
+      const reason = err instanceof Interrupted ? (stoppedBy instanceof UserError ? `stopped: ${stoppedBy.message}` : 'interrupted (SIGINT/SIGTERM)') : err instanceof Error ? err.message.split('\n')[0] : String(err);
       await ctx.store.setStatus(record, 'failed', `${req.description} failed: ${reason} (ready groups: ${applied.join(', ') || 'none'})`);
     }
     throw err;

@@ -1,5 +1,5 @@
 import { describeObject, isPlainObject, type K8sObject } from '../core/object.js';
-import { FIELD_MANAGER } from '../apply/engine.js';
+import { FIELD_MANAGER, withSpecHash } from '../apply/engine.js';
 import { autoscaledTargets, conflictsOf, differences, partOf, withUsers, type Conflict } from '../apply/ownership.js';
 import { KubeApiError } from '../kube/types.js';
 import { pruneCandidates, releaseIdentity } from './deploy.js';
@@ -49,6 +49,7 @@ export async function diff(ctx: ActionContext, req: Pick<InstallRequest, 'name' 
       continue;
     }
     if (r.shared) object = withUsers(object, live, me);
+    if (r.replaceOnChange) object = withSpecHash(object);
     object = await withoutAutoscaled(ctx, object, autoscaled);
     let after: K8sObject;
     let drift: Conflict[] = [];

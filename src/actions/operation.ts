@@ -13,12 +13,18 @@ export async function underReleaseLock<T>(
   opts: { operation: string; force: boolean; signal?: AbortSignal },
   fn: (signal: AbortSignal | undefined, lock: ReleaseLock) => Promise<T>,
 ): Promise<T> {
-  const lock = await acquireReleaseLock(ctx.kube, name, namespace, { operation: opts.operation, force: opts.force });
+  const lock = await acquireReleaseLock(ctx.kube, name, namespace, { operation: opts.operation, force: opts.force, holder: ctx.lock?.holder, durationSeconds: ctx.lock?.durationSeconds });
   try {
     if (lock.note) ctx.progress.emit({ type: 'info', message: lock.note });
     await resolveStaleRevisions(ctx, name, namespace);
     const signal = opts.signal ? AbortSignal.any([opts.signal, lock.lost]) : lock.lost;
-    return await fn(signal, lock);
+    try {
+      return await fn(signal, lock);
+    } catch (err) {
+      // Stopped because another process took the lock: say that, not "interrupted".
+      if (lock.lost.aborted && lock.lost.reason instanceof Error) throw lock.lost.reason;
+      throw err;
+    }
   } finally {
     await lock.release();
   }

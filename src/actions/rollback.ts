@@ -31,6 +31,8 @@ export async function rollbackLocked(ctx: ActionContext, req: RollbackRequest): 
   const record = target === undefined ? undefined : history.find((r) => r.revision === target);
   if (!record) {
     const available = history.map((r) => r.revision).join(', ');
+    const damaged = ctx.store.damaged.find((d) => d.name === req.name && d.namespace === req.namespace && d.revision === target);
+    if (damaged) throw new UserError(`revision ${target} of release "${req.name}" cannot be read (${damaged.reason}), so it cannot be rolled back to; readable revisions: ${available}. Roll back to one of those, or upgrade with the values you want.`);
     throw new UserError(`release "${req.name}" has no revision ${target ?? '(none before the current one)'} to roll back to; recorded revisions: ${available}. "inferctl history ${req.name} -n ${req.namespace}" lists them.`);
   }
   return deploy(ctx, {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describeObject, type K8sObject } from '../core/object.js';
 import { KubeApiError, refOf, type KubeClient } from '../kube/types.js';
 import { AbortedError, pause } from '../kube/transport.js';
@@ -64,11 +65,29 @@ function isTransient(err: unknown): boolean {
   return /failed calling webhook|no endpoints available|connection refused|the server could not find the requested resource|no matches for kind/i.test(err.message);
 }
 
-/** Why an existing Job must be run again: its template changed, or it failed (a re-run retries it). */
+/** On objects replaced on change (Jobs): a hash of the spec applied, since the live spec carries server defaults. */
+export const SPEC_HASH = 'inferctl.io/spec-hash';
+
+function specHash(o: K8sObject): string {
+  return createHash('sha256').update(JSON.stringify(o.spec ?? {})).digest('hex').slice(0, 16);
+}
+
+export function withSpecHash(o: K8sObject): K8sObject {
+  return { ...o, metadata: { ...o.metadata, annotations: { ...(o.metadata.annotations ?? {}), [SPEC_HASH]: specHash(o) } } };
+}
+
+/**
+ * Why an existing Job must be run again: it failed (a re-run retries it), or the Job in the cluster
+ * is not the one this render wants: its spec changed since the recorded revision, or an unfinished
+ * revision left another one there.
+ */
 function jobReplaceReason(live: K8sObject, desired: K8sObject, recorded: K8sObject | undefined): string | undefined {
-  const template = (o: K8sObject) => JSON.stringify((o.spec as { template?: unknown } | undefined)?.template ?? o.spec);
   const failed = ((live.status as { conditions?: { type: string; status: string; reason?: string; message?: string }[] } | undefined)?.conditions ?? []).find((c) => c.type === 'Failed' && c.status === 'True');
   if (failed) return `it had failed (${[failed.reason, failed.message].filter(Boolean).join(': ') || 'Failed'}); running it again`;
+  const liveHash = live.metadata.annotations?.[SPEC_HASH];
+  if (liveHash) return liveHash === desired.metadata.annotations?.[SPEC_HASH] ? undefined : 'its template changed';
+  // Applied before spec hashes: compare with what the release recorded.
+  const template = (o: K8sObject) => JSON.stringify((o.spec as { template?: unknown } | undefined)?.template ?? o.spec);
   if (!recorded) return template(live) === template(desired) ? undefined : 'its template changed';
   return template(recorded) === template(desired) ? undefined : 'its template changed';
 }
@@ -230,6 +249,7 @@ export class ApplyEngine {
       progress.emit({ type: 'info', message: `adopting ${name}, which ${this.owner(partOf(live))} (--take-ownership)` });
     }
     desired = await this.withoutAutoscaledReplicas(desired);
+    if (r.replaceOnChange) desired = withSpecHash(desired);
     let replaced = false;
     if (r.replaceOnChange && live && !this.opts.dryRun) {
       const why = jobReplaceReason(live, desired, this.opts.previous?.get(name));
